@@ -1,0 +1,40 @@
+import type { AccessLoginEvent, ResolvedNames } from './access-event.js';
+import type { LookupFailure } from './errors.js';
+import type { Explanation } from './explanation.js';
+import type { PasteInfo } from './paste.js';
+import type { SearchedRange } from './ports.js';
+
+/** Why a Ray ID has no Access login row, and what else could have produced the 403. */
+export interface NotFoundExplanation {
+  summary: string;
+  /** Likely other sources of the block page, most likely first. */
+  likelySources: string[];
+  /** The event may be too recent to be queryable yet (Analytics ingests with about a minute's delay). */
+  maybeTooRecent: boolean;
+  adminFix: string;
+  userMessage: string;
+}
+
+export type RayIdResult =
+  | {
+      rayId: string;
+      outcome: 'allowed' | 'denied';
+      event: AccessLoginEvent;
+      names: ResolvedNames;
+      explanation: Explanation;
+      searched: SearchedRange;
+    }
+  | { rayId: string; outcome: 'not_found'; searched: SearchedRange; notFound: NotFoundExplanation }
+  | { rayId: string; outcome: 'error'; failure: LookupFailure };
+
+export type Outcome = RayIdResult['outcome'];
+
+/** Everything one request (a command, a paste, a CLI call) produced. */
+export interface ExplainReport {
+  results: RayIdResult[];
+  /** Distinct Ray IDs seen in the text, including any beyond the cap. */
+  totalRayIds: number;
+  /** Ray IDs seen but not looked up because of the cap. */
+  skippedRayIds: string[];
+  paste: PasteInfo;
+}
