@@ -7,6 +7,8 @@ export interface SearchedRange {
   newest: Date;
   windows: number;
   limitedBy: 'retention' | 'configured_cap';
+  /** Oldest instant the dataset still holds; older than `oldest` when a cap stopped the search. */
+  oldestReachable: Date;
 }
 
 export type EventLookup =

@@ -31,6 +31,8 @@ export interface SearchPlan {
   /** Newest instant any window reaches. */
   newest: Date;
   limitedBy: 'retention' | 'configured_cap';
+  /** Oldest instant the dataset still holds (its retention), whatever the cap. */
+  oldestReachable: Date;
 }
 
 /** Events may be stamped a little after a message quoting them (clock skew, ingestion). */
@@ -56,7 +58,8 @@ export function planSearchWindows(input: SearchPlanInput): SearchPlan {
   const stepMs = Math.max(1, settings.maxDurationSeconds) * 1000;
 
   const windows: TimeWindow[] = [];
-  let end = Math.max(anchorMs, floor + 1);
+  // An anchor older than the floor leaves nothing to search: the event has aged out.
+  let end = anchorMs;
   while (end > floor) {
     const start = Math.max(floor, end - stepMs);
     windows.push({ start: new Date(start), end: new Date(end) });
@@ -68,5 +71,6 @@ export function planSearchWindows(input: SearchPlanInput): SearchPlan {
     oldest: last ? last.start : new Date(floor),
     newest: windows[0]?.end ?? now,
     limitedBy,
+    oldestReachable: new Date(retentionFloor),
   };
 }

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import dotenv from 'dotenv';
+import { renderText } from './cli/render-text.js';
+import { toJsonReport } from './cli/to-json.js';
+import { createCloudflareAdapters } from './cloudflare/index.js';
+import { ConfigError, type Env, loadCloudflareConfig } from './config.js';
+import { blockKitBuilderUrl } from './slack/blocks/preview-url.js';
+import { renderReport } from './slack/blocks/render-report.js';
+import { explainRayIds } from './usecases/explain-ray-ids.js';
+
+const USAGE = `Usage: access-why explain [--json | --blocks] [--at <ISO time>] <text…>
+       <paste> | access-why explain [--json | --blocks]
+
+Finds the Ray IDs in the text (a Ray ID, a pasted 403 page, headers, a Slack message),
+looks each up in Cloudflare Access and explains the decision.
+
+  --json       print {"results":[{"rayId","outcome","cause",…}]}
+  --blocks     print the Slack card (Block Kit JSON) and a Block Kit Builder link
+  --at <time>  when the 403 happened (ISO 8601): the search starts there
+
+Environment: CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID, optional CLOUDFLARE_API_URL,
+CLOUDFLARE_TIMEOUT_MS, ACCESS_WHY_MAX_LOOKBACK_DAYS (read from .env too).`;
+
+/** Largest input read from stdin; more than any real paste. */
+const MAX_STDIN_BYTES = 10 * 1024 * 1024;
+
+export interface CliIo {
+  env: Env;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => string | undefined;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 a lookup failed, 2 usage or configuration). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseCliArgs>;
+  try {
+    parsed = parseCliArgs(argv);
+  } catch (error) {
+    io.stderr(`${error instanceof Error ? error.message : 'invalid arguments'}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] !== 'explain') {
+    (values.help ? io.stdout : io.stderr)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const anchor = values.at === undefined ? undefined : new Date(values.at);
+  if (anchor && Number.isNaN(anchor.getTime())) {
+    io.stderr(`--at must be an ISO 8601 time, e.g. 2026-11-22T09:30:00Z\n\n${USAGE}`);
+    return 2;
+  }
+  const text = positionals.length > 1 ? positionals.slice(1).join(' ') : io.readStdin();
+  if (!text?.trim()) {
+    io.stderr(`Give the text to explain as arguments or on stdin.\n\n${USAGE}`);
+    return 2;
+  }
+
+  let config: ReturnType<typeof loadCloudflareConfig>;
+  try {
+    config = loadCloudflareConfig(io.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`${error.message}\nSee .env.example and the README's "Configuration" section.`);
+    return 2;
+  }
+  const cloudflare = createCloudflareAdapters(config);
+  try {
+    const now = () => new Date();
+    const report = await explainRayIds(
+      { events: cloudflare.events, directory: cloudflare.directory, now },
+      { text, anchor },
+    );
+    if (values.json) {
+      io.stdout(JSON.stringify(toJsonReport(report), null, 2));
+    } else if (values.blocks) {
+      const message = renderReport(report, { now: now() });
+      io.stdout(JSON.stringify(message, null, 2));
+      io.stdout(`\nPreview: ${blockKitBuilderUrl(message.blocks)}`);
+    } else {
+      io.stdout(renderText(report));
+    }
+    return report.results.some((r) => r.outcome === 'error') ? 1 : 0;
+  } finally {
+    await cloudflare.close();
+  }
+}
+
+function parseCliArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      blocks: { type: 'boolean' },
+      at: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function readStdin(): string | undefined {
+  if (process.stdin.isTTY) return undefined;
+  const buffer = readFileSync(0);
+  return buffer.subarray(0, MAX_STDIN_BYTES).toString('utf8');
+}
+
+/** Process entry: reads .env and the real streams, sets the exit code. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  dotenv.config({ quiet: true });
+  process.exitCode = await runCli(argv, {
+    env: process.env,
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+    readStdin,
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}

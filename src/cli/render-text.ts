@@ -1,0 +1,76 @@
+import type { ExplainReport, RayIdResult } from '../core/report.js';
+
+const wrap = (label: string, text: string) => `  ${label.padEnd(11)} ${text}`;
+
+function renderResult(result: RayIdResult): string[] {
+  switch (result.outcome) {
+    case 'allowed':
+    case 'denied': {
+      const { explanation: x, event, names } = result;
+      const lines = [
+        `Ray ${result.rayId}: ${result.outcome.toUpperCase()} (${x.cause})`,
+        wrap(
+          'App',
+          names.appName ? `${names.appName}${names.appDomain ? ` (${names.appDomain})` : ''}` : event.appId,
+        ),
+        wrap('User', names.userEmail ?? (event.userUuid || '— (non-identity request)')),
+        wrap('When', event.datetime),
+        wrap('From', `${event.country || '?'} ${event.ipAddress}`.trim()),
+        wrap('What', x.summary),
+        '  Why:',
+        ...x.evidence.map((e) => `    - ${e.label}: ${e.detail}`),
+        wrap('Fix', x.adminFix),
+        wrap('Tell user', x.userMessage),
+      ];
+      if (!x.determinable) lines.push(wrap('Needs', x.needs.join('; ')));
+      for (const gap of names.gaps ?? []) lines.push(wrap('Missing', gap));
+      return lines;
+    }
+    case 'not_found':
+      return [
+        `Ray ${result.rayId}: NOT FOUND in Access logs`,
+        wrap(
+          'Searched',
+          `${result.searched.oldest.toISOString()} – ${result.searched.newest.toISOString()} (${result.searched.windows} window(s), stopped at ${result.searched.limitedBy === 'configured_cap' ? 'the configured cap' : 'retention'})`,
+        ),
+        wrap('What', result.notFound.summary),
+        '  Could be:',
+        ...result.notFound.likelySources.map((s) => `    - ${s}`),
+        ...(result.notFound.maybeTooRecent
+          ? [wrap('Note', 'Very recent? Analytics lag about a minute; retry.')]
+          : []),
+        wrap('Fix', result.notFound.adminFix),
+        wrap('Tell user', result.notFound.userMessage),
+      ];
+    case 'error':
+      return [
+        `Ray ${result.rayId}: ERROR (${result.failure.code})`,
+        wrap('Problem', result.failure.message),
+        ...(result.failure.permission
+          ? [wrap('Fix', `add "${result.failure.permission}" to the API token`)]
+          : []),
+      ];
+  }
+}
+
+// Names and messages come from Cloudflare and pastes: keep terminal escape sequences out.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Plain-text rendering for terminals. */
+export function renderText(report: ExplainReport): string {
+  return renderUnsafe(report).replace(CONTROL, '\ufffd');
+}
+
+function renderUnsafe(report: ExplainReport): string {
+  if (report.results.length === 0) {
+    return 'No Ray ID found. A Ray ID is 16 hex digits, shown on the 403 page as "Ray ID: 74e4ac510dfdc44f".';
+  }
+  const blocks = report.results.map((r) => renderResult(r).join('\n'));
+  if (report.skippedRayIds.length > 0) {
+    blocks.push(
+      `${report.results.length} of ${report.totalRayIds} Ray IDs looked up; skipped: ${report.skippedRayIds.join(', ')}`,
+    );
+  }
+  return blocks.join('\n\n');
+}

@@ -1,0 +1,78 @@
+import type { ExplainReport, RayIdResult } from '../core/report.js';
+
+/** One result in the CLI's `--json` output: stable keys for scripts and tests. */
+export interface JsonResult {
+  rayId: string;
+  outcome: RayIdResult['outcome'];
+  /** Cause code for found events, `not_found`, or the error code. */
+  cause: string;
+  [key: string]: unknown;
+}
+
+/** Pure mapping of a report to the CLI's JSON document. */
+export function toJsonReport(report: ExplainReport): {
+  results: JsonResult[];
+  totalRayIds: number;
+  skippedRayIds: string[];
+  paste: ExplainReport['paste'];
+} {
+  return {
+    results: report.results.map(toJsonResult),
+    totalRayIds: report.totalRayIds,
+    skippedRayIds: report.skippedRayIds,
+    paste: report.paste,
+  };
+}
+
+function toJsonResult(result: RayIdResult): JsonResult {
+  switch (result.outcome) {
+    case 'allowed':
+    case 'denied': {
+      const { explanation: x, event, names } = result;
+      return {
+        rayId: result.rayId,
+        outcome: result.outcome,
+        cause: x.cause,
+        ...(x.policy === undefined ? {} : { policy: x.policy }),
+        determinable: x.determinable,
+        ...(x.determinable ? {} : { needs: x.needs }),
+        summary: x.summary,
+        evidence: x.evidence,
+        adminFix: x.adminFix,
+        userMessage: x.userMessage,
+        app: { id: event.appId, ...names },
+        event,
+        searched: { from: result.searched.oldest.toISOString(), to: result.searched.newest.toISOString() },
+      };
+    }
+    case 'not_found':
+      return {
+        rayId: result.rayId,
+        outcome: 'not_found',
+        cause: 'not_found',
+        summary: result.notFound.summary,
+        likelySources: result.notFound.likelySources,
+        maybeTooRecent: result.notFound.maybeTooRecent,
+        adminFix: result.notFound.adminFix,
+        userMessage: result.notFound.userMessage,
+        searched: {
+          from: result.searched.oldest.toISOString(),
+          to: result.searched.newest.toISOString(),
+          windows: result.searched.windows,
+          limitedBy: result.searched.limitedBy,
+          oldestReachable: result.searched.oldestReachable.toISOString(),
+        },
+      };
+    case 'error':
+      return {
+        rayId: result.rayId,
+        outcome: 'error',
+        cause: result.failure.code,
+        message: result.failure.message,
+        ...(result.failure.permission === undefined ? {} : { permission: result.failure.permission }),
+        ...(result.failure.retryAfterSeconds === undefined
+          ? {}
+          : { retryAfterSeconds: result.failure.retryAfterSeconds }),
+      };
+  }
+}

@@ -1,0 +1,163 @@
+import { GraphQLClient } from 'graphql-request';
+import { LookupError } from '../core/errors.js';
+import type { AccessEventSource, EventLookup, FindEventsOptions, SearchedRange } from '../core/ports.js';
+import { type DatasetSettings, planSearchWindows, type TimeWindow } from '../core/search-window.js';
+import {
+  loginsResponseSchema,
+  settingsResponseSchema,
+  toAccessLoginEvent,
+  toDatasetSettings,
+} from './graphql-schemas.js';
+import { toGraphqlLookupError } from './map-error.js';
+import {
+  ACCESS_LOGIN_BY_RAY_ID_QUERY,
+  ACCESS_LOGIN_SETTINGS_QUERY,
+  ACCESS_LOGINS_BY_RAY_IDS_QUERY,
+} from './queries.js';
+
+export interface GraphqlEventSourceOptions {
+  graphqlUrl: string;
+  apiToken: string;
+  accountId: string;
+  fetch: typeof fetch;
+  /** Operator cap on the search, in seconds. */
+  maxLookbackSeconds?: number | undefined;
+  /** How long the dataset settings are trusted before they are read again. */
+  settingsTtlMs?: number;
+  /** Clock for the settings cache only; search times come from the caller's `now`. */
+  clock?: () => number;
+}
+
+/** Rows per Ray ID to allow for: one request can log more than one login row. */
+const ROWS_PER_RAY_ID = 5;
+
+// Cloudflare answers `"errors": null` on success, which graphql-request 7 rejects as malformed.
+const cloudflareJson = {
+  parse: (text: string): unknown => {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && 'errors' in value && value.errors === null) {
+      const { errors: _null, ...rest } = value;
+      return rest;
+    }
+    return value;
+  },
+  stringify: (value: unknown): string => JSON.stringify(value),
+};
+
+/** Finds Access login events in Cloudflare's GraphQL Analytics API, window by window, newest first. */
+export function createGraphqlEventSource(options: GraphqlEventSourceOptions): AccessEventSource {
+  const secrets = [options.apiToken];
+  const client = new GraphQLClient(options.graphqlUrl, {
+    fetch: options.fetch,
+    headers: { authorization: `Bearer ${options.apiToken}` },
+    jsonSerializer: cloudflareJson,
+  });
+  const clock = options.clock ?? Date.now;
+  const ttlMs = options.settingsTtlMs ?? 60 * 60_000;
+  let settingsCache: { value: Promise<DatasetSettings>; expiresAt: number } | undefined;
+
+  async function request(document: string, variables: Record<string, unknown>): Promise<unknown> {
+    try {
+      return await client.request<unknown>(document, variables);
+    } catch (error) {
+      throw toGraphqlLookupError(error, secrets);
+    }
+  }
+
+  async function fetchSettings(): Promise<DatasetSettings> {
+    const data = settingsResponseSchema.safeParse(
+      await request(ACCESS_LOGIN_SETTINGS_QUERY, { accountTag: options.accountId }),
+    );
+    if (!data.success) {
+      throw new LookupError('upstream_bad_response', {
+        safeMessage: 'Cloudflare sent dataset settings in an unexpected shape.',
+        detail: data.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      });
+    }
+    const settings = data.data.viewer.accounts[0]?.settings?.accessLoginRequestsAdaptiveGroups;
+    if (!settings) {
+      throw new LookupError('cloudflare_permission', {
+        safeMessage: 'The account id was not found, or the token cannot read its analytics.',
+        detail: 'settings query returned no account',
+        permission: 'Account Analytics Read',
+      });
+    }
+    return toDatasetSettings(settings);
+  }
+
+  function settings(): Promise<DatasetSettings> {
+    const now = clock();
+    if (settingsCache && settingsCache.expiresAt > now) return settingsCache.value;
+    const value = fetchSettings();
+    settingsCache = { value, expiresAt: now + ttlMs };
+    // A failed read is not cached: the next lookup tries again.
+    value.catch(() => {
+      if (settingsCache?.value === value) settingsCache = undefined;
+    });
+    return value;
+  }
+
+  async function queryWindow(rayIds: readonly string[], window: TimeWindow, maxPageSize: number) {
+    const limit = Math.max(1, Math.min(maxPageSize, rayIds.length * ROWS_PER_RAY_ID));
+    const base = {
+      accountTag: options.accountId,
+      start: window.start.toISOString(),
+      end: window.end.toISOString(),
+      limit,
+    };
+    const raw =
+      rayIds.length === 1
+        ? await request(ACCESS_LOGIN_BY_RAY_ID_QUERY, { ...base, rayId: rayIds[0] })
+        : await request(ACCESS_LOGINS_BY_RAY_IDS_QUERY, { ...base, rayIds });
+    const data = loginsResponseSchema.safeParse(raw);
+    if (!data.success) {
+      throw new LookupError('upstream_bad_response', {
+        safeMessage: 'Cloudflare sent login events in an unexpected shape.',
+        detail: data.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      });
+    }
+    const groups = data.data.viewer.accounts[0]?.accessLoginRequestsAdaptiveGroups ?? [];
+    return groups.flatMap((g) => (g.dimensions ? [toAccessLoginEvent(g.dimensions)] : []));
+  }
+
+  return {
+    async findByRayIds(rayIds, findOptions: FindEventsOptions) {
+      const results = new Map<string, EventLookup>();
+      if (rayIds.length === 0) return results;
+      const dataset = await settings();
+      if (!dataset.enabled) {
+        throw new LookupError('dataset_unavailable', {
+          safeMessage: "Access login analytics are not enabled for this Cloudflare account's plan.",
+          detail: 'settings.accessLoginRequestsAdaptiveGroups.enabled = false',
+        });
+      }
+      const plan = planSearchWindows({
+        settings: dataset,
+        now: findOptions.now,
+        anchor: findOptions.anchor,
+        maxLookbackSeconds: options.maxLookbackSeconds,
+      });
+      const pending = new Set(rayIds);
+      let windowsSearched = 0;
+      const searched = (): SearchedRange => ({
+        oldest: plan.windows[Math.max(0, windowsSearched - 1)]?.start ?? plan.oldest,
+        newest: plan.newest,
+        windows: windowsSearched,
+        limitedBy: plan.limitedBy,
+        oldestReachable: plan.oldestReachable,
+      });
+      for (const window of plan.windows) {
+        if (pending.size === 0) break;
+        windowsSearched += 1;
+        // Rows come newest first, so the first row per Ray ID is the latest attempt.
+        for (const event of await queryWindow([...pending], window, dataset.maxPageSize)) {
+          if (!pending.has(event.rayId)) continue;
+          pending.delete(event.rayId);
+          results.set(event.rayId, { kind: 'found', event, searched: searched() });
+        }
+      }
+      for (const rayId of pending) results.set(rayId, { kind: 'not_found', searched: searched() });
+      return results;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import type { AccessLoginEvent } from '../core/access-event.js';
+import type { DatasetSettings } from '../core/search-window.js';
+
+// Cloudflare's int64/uint64/uint8 scalars arrive as JSON numbers; accept numeric strings too.
+const int = z.coerce.number().int().nonnegative();
+const flag = z.coerce.number().int().min(0).max(1);
+
+export const settingsResponseSchema = z.object({
+  viewer: z.object({
+    accounts: z.array(
+      z.object({
+        settings: z
+          .object({
+            accessLoginRequestsAdaptiveGroups: z.object({
+              enabled: z.boolean(),
+              maxDuration: int,
+              maxPageSize: int,
+              notOlderThan: int,
+            }),
+          })
+          .nullable(),
+      }),
+    ),
+  }),
+});
+
+const dimensionsSchema = z.object({
+  appId: z.string(),
+  approvingPolicyId: z.string(),
+  cfRayId: z.string(),
+  country: z.string(),
+  datetime: z.string(),
+  deviceId: z.string(),
+  hasExistingJWT: flag,
+  hasGatewayEnabled: flag,
+  hasWarpEnabled: flag,
+  identityProvider: z.string(),
+  ipAddress: z.string(),
+  isSuccessfulLogin: flag,
+  mtlsCertSerialId: z.string(),
+  mtlsCommonName: z.string(),
+  mtlsStatus: z.string(),
+  serviceTokenId: z.string(),
+  userUuid: z.string(),
+});
+export type LoginDimensions = z.infer<typeof dimensionsSchema>;
+
+export const loginsResponseSchema = z.object({
+  viewer: z.object({
+    accounts: z.array(
+      z.object({
+        accessLoginRequestsAdaptiveGroups: z.array(
+          z.object({ count: int, dimensions: dimensionsSchema.nullable() }),
+        ),
+      }),
+    ),
+  }),
+});
+
+/** Wire row → core event. */
+export function toAccessLoginEvent(d: LoginDimensions): AccessLoginEvent {
+  return {
+    rayId: d.cfRayId.toLowerCase(),
+    datetime: d.datetime,
+    appId: d.appId,
+    userUuid: d.userUuid,
+    identityProvider: d.identityProvider,
+    country: d.country,
+    ipAddress: d.ipAddress,
+    deviceId: d.deviceId,
+    isSuccessfulLogin: d.isSuccessfulLogin === 1,
+    hasExistingJwt: d.hasExistingJWT === 1,
+    hasWarpEnabled: d.hasWarpEnabled === 1,
+    hasGatewayEnabled: d.hasGatewayEnabled === 1,
+    mtlsStatus: d.mtlsStatus,
+    mtlsCommonName: d.mtlsCommonName,
+    mtlsCertSerialId: d.mtlsCertSerialId,
+    serviceTokenId: d.serviceTokenId,
+    approvingPolicyId: d.approvingPolicyId,
+  };
+}
+
+/** Wire settings → core settings. */
+export function toDatasetSettings(s: {
+  enabled: boolean;
+  maxDuration: number;
+  maxPageSize: number;
+  notOlderThan: number;
+}): DatasetSettings {
+  return {
+    enabled: s.enabled,
+    maxDurationSeconds: s.maxDuration,
+    maxPageSize: s.maxPageSize,
+    notOlderThanSeconds: s.notOlderThan,
+  };
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { LookupError } from '../core/errors.js';
+import { toHttpLookupError, toTransportLookupError } from './map-error.js';
+
+const messageSchema = z
+  .object({ code: z.coerce.number().optional(), message: z.string().optional() })
+  .loose();
+
+/** Cloudflare's v4 envelope; `errors`/`messages` may be null on some endpoints. */
+const envelopeSchema = z.object({
+  success: z.boolean(),
+  errors: z.array(messageSchema).nullish(),
+  messages: z.array(z.unknown()).nullish(),
+  result: z.unknown(),
+  result_info: z
+    .object({
+      page: z.coerce.number().optional(),
+      per_page: z.coerce.number().optional(),
+      count: z.coerce.number().optional(),
+      total_count: z.coerce.number().optional(),
+      total_pages: z.coerce.number().optional(),
+    })
+    .loose()
+    .nullish(),
+});
+
+export interface RestClientOptions {
+  apiUrl: string;
+  apiToken: string;
+  fetch: typeof fetch;
+}
+
+export interface RestClient {
+  /** GETs one v4 resource and validates its `result`. `permission` names what a 403 means. */
+  get<T>(path: string, schema: z.ZodType<T>, permission: string, query?: Record<string, string>): Promise<T>;
+}
+
+/** Cloudflare REST v4 over the shared keep-alive pool, every response checked against the envelope. */
+export function createRestClient(options: RestClientOptions): RestClient {
+  const secrets = [options.apiToken];
+  return {
+    async get(path, schema, permission, query) {
+      const url = new URL(`${options.apiUrl}${path}`);
+      for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, value);
+      let response: Response;
+      let text: string;
+      try {
+        response = await options.fetch(url, {
+          headers: { authorization: `Bearer ${options.apiToken}`, accept: 'application/json' },
+        });
+        text = await response.text();
+      } catch (error) {
+        throw (
+          toTransportLookupError(error, secrets) ??
+          new LookupError('upstream_unavailable', {
+            safeMessage: 'Could not reach the Cloudflare API.',
+            detail: `GET ${path}: ${error instanceof Error ? error.name : 'error'}`,
+          })
+        );
+      }
+      let envelope: z.infer<typeof envelopeSchema> | undefined;
+      try {
+        const parsed = envelopeSchema.safeParse(JSON.parse(text));
+        envelope = parsed.success ? parsed.data : undefined;
+      } catch {
+        envelope = undefined;
+      }
+      const errors = (envelope?.errors ?? []).map((e) => ({
+        message: e.message,
+        extensions: { code: e.code === 10000 ? 'authz' : e.code === 971 ? 'budget' : e.code },
+      }));
+      if (!response.ok || envelope?.success === false) {
+        if (response.status === 404) {
+          throw new LookupError('upstream_query_error', {
+            safeMessage: 'Cloudflare does not know this object (HTTP 404).',
+            detail: `GET ${path}: 404`,
+            status: 404,
+          });
+        }
+        throw toHttpLookupError(response.status, response.headers, errors, secrets, permission);
+      }
+      const result = envelope ? schema.safeParse(envelope.result) : undefined;
+      if (!result?.success) {
+        throw new LookupError('upstream_bad_response', {
+          safeMessage: 'Cloudflare sent a REST response the bot could not read.',
+          detail: `GET ${path}: ${envelope ? 'unexpected result shape' : 'not a v4 JSON envelope'}`,
+        });
+      }
+      return result.data;
+    },
+  };
+}

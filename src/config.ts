@@ -1,0 +1,188 @@
+import { z } from 'zod';
+
+const DEFAULT_CLOUDFLARE_API_URL = 'https://api.cloudflare.com/client/v4';
+const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+/** Environment variables the bot reads; these names are a contract with operators and tests. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const httpUrl = (fallback: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .default(fallback)
+      .transform((url) => url.replace(/\/+$/, '')),
+  );
+const booleanFlag = z.preprocess(
+  blankToUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
+);
+const positiveInt = (fallback: number, max: number) =>
+  z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(max).default(fallback));
+
+const cloudflareSchema = z.object({
+  CLOUDFLARE_API_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'is required: create a Cloudflare API token (see README, "Cloudflare token")' }),
+  ),
+  CLOUDFLARE_ACCOUNT_ID: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'is required: the 32-hex account id from the Cloudflare dashboard URL' })
+      .trim()
+      .regex(/^[0-9a-fA-F]{32}$/, 'must be the 32 hex digits of your Cloudflare account id'),
+  ),
+  CLOUDFLARE_API_URL: httpUrl(DEFAULT_CLOUDFLARE_API_URL),
+  CLOUDFLARE_TIMEOUT_MS: positiveInt(10_000, 120_000),
+  ACCESS_WHY_MAX_LOOKBACK_DAYS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().positive().max(3650).default(7),
+  ),
+});
+
+const slackSchema = z.object({
+  SLACK_BOT_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
+      .startsWith('xoxb-', 'must be a bot token starting with xoxb- (OAuth & Permissions page)'),
+  ),
+  SLACK_SIGNING_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'is required: Basic Information › App Credentials › Signing Secret' }),
+  ),
+  SLACK_APP_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .startsWith(
+        'xapp-',
+        'must be an app-level token starting with xapp- (Basic Information › App-Level Tokens)',
+      )
+      .optional(),
+  ),
+  SLACK_SOCKET_MODE: booleanFlag,
+  SLACK_API_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .default(DEFAULT_SLACK_API_URL)
+      // Bolt's WebClient joins method names onto this URL, so it must end with a slash.
+      .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  ),
+  PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
+  HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+});
+
+export interface CloudflareConfig {
+  apiToken: string;
+  accountId: string;
+  /** REST base, no trailing slash; GraphQL is `${apiUrl}/graphql`. */
+  apiUrl: string;
+  graphqlUrl: string;
+  timeoutMs: number;
+  /** Operator cap on how far back to search, in seconds; the dataset's retention still wins. */
+  maxLookbackSeconds: number;
+}
+
+export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  appToken?: string;
+  socketMode: boolean;
+  apiUrl: string;
+  port: number;
+  host: string;
+  logLevel: LogLevelName;
+}
+
+export interface Config {
+  cloudflare: CloudflareConfig;
+  slack: SlackConfig;
+}
+
+/** A configuration problem, with one line per variable naming it and the fix; never echoes a value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+function problemsOf(error: z.ZodError): string[] {
+  // Only the variable name and our own message: zod's default messages may quote the input.
+  return error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`);
+}
+
+function parse<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) throw new ConfigError(problemsOf(result.error));
+  return result.data;
+}
+
+/** Reads the Cloudflare part of the environment (all the CLI needs). */
+export function loadCloudflareConfig(env: Env): CloudflareConfig {
+  const c = parse(cloudflareSchema, env);
+  return {
+    apiToken: c.CLOUDFLARE_API_TOKEN,
+    accountId: c.CLOUDFLARE_ACCOUNT_ID.toLowerCase(),
+    apiUrl: c.CLOUDFLARE_API_URL,
+    graphqlUrl: `${c.CLOUDFLARE_API_URL}/graphql`,
+    timeoutMs: c.CLOUDFLARE_TIMEOUT_MS,
+    maxLookbackSeconds: Math.round(c.ACCESS_WHY_MAX_LOOKBACK_DAYS * 86_400),
+  };
+}
+
+/** Reads the Slack part of the environment. */
+export function loadSlackConfig(env: Env): SlackConfig {
+  const s = parse(slackSchema, env);
+  const socketMode = s.SLACK_SOCKET_MODE ?? s.SLACK_APP_TOKEN !== undefined;
+  if (socketMode && s.SLACK_APP_TOKEN === undefined) {
+    throw new ConfigError([
+      'SLACK_APP_TOKEN is required in Socket Mode: create an app-level token with connections:write ' +
+        '(Basic Information › App-Level Tokens), or set SLACK_SOCKET_MODE=false to use HTTP mode',
+    ]);
+  }
+  return {
+    botToken: s.SLACK_BOT_TOKEN,
+    signingSecret: s.SLACK_SIGNING_SECRET,
+    ...(s.SLACK_APP_TOKEN === undefined ? {} : { appToken: s.SLACK_APP_TOKEN }),
+    socketMode,
+    apiUrl: s.SLACK_API_URL,
+    port: s.PORT,
+    host: s.HOST,
+    logLevel: s.LOG_LEVEL,
+  };
+}
+
+/** Reads and validates the whole environment once; reports every problem at the same time. */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  let cloudflare: CloudflareConfig | undefined;
+  let slack: SlackConfig | undefined;
+  try {
+    cloudflare = loadCloudflareConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  try {
+    slack = loadSlackConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (!cloudflare || !slack) throw new ConfigError(problems);
+  return { cloudflare, slack };
+}

@@ -1,0 +1,60 @@
+import type { PasteInfo } from '../paste.js';
+import type { SearchedRange } from '../ports.js';
+import type { NotFoundExplanation } from '../report.js';
+
+/** Analytics ingest with about a minute's delay; a few minutes of margin avoids a false "nothing there". */
+const INGESTION_LAG_MS = 3 * 60_000;
+
+const SOURCES = {
+  waf: 'A Cloudflare WAF or security rule (the "Sorry, you have been blocked" page), not Access',
+  errorPage:
+    'A Cloudflare 1xxx error page (e.g. 1010 or 1020: a firewall or browser-signature block), not Access',
+  tunnel:
+    "cloudflared's Access check (`originRequest.access` with the app's AUD tag) after Access had already let the request in",
+  origin: 'The application (origin) itself answering 403',
+  otherAccount: 'An Access app in a different Cloudflare account than the one the bot reads',
+  sampled: 'Adaptive sampling: Cloudflare may drop a single event from this dataset (rare)',
+} as const;
+
+function likelySources(paste: PasteInfo): string[] {
+  switch (paste.kind) {
+    case 'waf_block_page':
+      return [SOURCES.waf, SOURCES.origin];
+    case 'cloudflare_error_page':
+      return [SOURCES.errorPage, SOURCES.waf];
+    case 'access_block_page':
+      return [SOURCES.otherAccount, SOURCES.tunnel, SOURCES.sampled];
+    case 'plain':
+      return [SOURCES.waf, SOURCES.tunnel, SOURCES.origin, SOURCES.otherAccount];
+  }
+}
+
+/** Explains a Ray ID with no Access login row: what was searched and what else could have answered 403. */
+export function explainNotFound(searched: SearchedRange, paste: PasteInfo, now: Date): NotFoundExplanation {
+  const maybeTooRecent = now.getTime() - searched.newest.getTime() < INGESTION_LAG_MS;
+  const stopped =
+    searched.limitedBy === 'configured_cap'
+      ? 'the configured search limit (ACCESS_WHY_MAX_LOOKBACK_DAYS)'
+      : "the dataset's retention";
+  const pageHint =
+    paste.kind === 'waf_block_page'
+      ? ' The pasted page is a Cloudflare WAF block page, so Access was probably never involved.'
+      : paste.kind === 'cloudflare_error_page'
+        ? ' The pasted page is a Cloudflare error page, so Access was probably never involved.'
+        : '';
+  const summary =
+    searched.windows === 0
+      ? `The Ray ID was posted before the oldest Access data Cloudflare keeps, so there is nothing left to search.${pageHint}`
+      : `Cloudflare Access has no login event for this Ray ID back to ${stopped}.${pageHint}`;
+  return {
+    summary,
+    likelySources: likelySources(paste),
+    maybeTooRecent,
+    adminFix:
+      paste.kind === 'waf_block_page' || paste.kind === 'cloudflare_error_page'
+        ? 'Look the Ray ID up in Security › Events for the zone (the WAF event log), not in Access.'
+        : 'Check Security › Events for the zone, then the tunnel (cloudflared) logs and the origin logs for this Ray ID.',
+    userMessage:
+      'Thanks — IT has the Ray ID. This block did not come from the company sign-in (Cloudflare Access); IT is checking the other layers.',
+  };
+}

@@ -1,0 +1,77 @@
+import { pathToFileURL } from 'node:url';
+import dotenv from 'dotenv';
+import { createCloudflareAdapters } from './cloudflare/index.js';
+import { ConfigError, type Env, loadConfig } from './config.js';
+import { LookupError } from './core/errors.js';
+import { createSlackApp, type SlackRuntime } from './slack/app.js';
+import { explainRayIds } from './usecases/explain-ray-ids.js';
+
+export interface RunningBot {
+  slack: SlackRuntime;
+  port?: number;
+  stop(): Promise<void>;
+}
+
+/** Wires config, Cloudflare adapters, the use case and Slack; the one place that builds adapters for the bot. */
+export async function startBot(env: Env, log: (line: string) => void = console.log): Promise<RunningBot> {
+  const config = loadConfig(env);
+  const cloudflare = createCloudflareAdapters(config.cloudflare);
+  const now = () => new Date();
+  const slack = createSlackApp(config.slack, {
+    now,
+    explain: (request) =>
+      explainRayIds(
+        {
+          events: cloudflare.events,
+          directory: cloudflare.directory,
+          now,
+          onError: (error) => {
+            const detail =
+              error instanceof LookupError
+                ? `${error.code}: ${error.detail ?? error.safeMessage}`
+                : 'unexpected';
+            log(JSON.stringify({ level: 'warn', msg: 'lookup failed', detail }));
+          },
+        },
+        request,
+      ),
+  });
+  const { port } = await slack.start();
+  log(
+    config.slack.socketMode
+      ? 'access-why is connected to Slack (Socket Mode)'
+      : `access-why is listening on http://${config.slack.host}:${port}/slack/events`,
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    slack,
+    ...(port === undefined ? {} : { port }),
+    stop() {
+      stopping ??= slack.stop().finally(() => cloudflare.close());
+      return stopping;
+    },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  dotenv.config({ quiet: true });
+  try {
+    const bot = await startBot(process.env);
+    const shutdown = (signal: string) => {
+      console.log(`${signal} received, stopping`);
+      bot.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`${error.message}\nSee .env.example and the README's "Configuration" section.`);
+      process.exit(2);
+    }
+    console.error(`access-why failed to start: ${error instanceof Error ? error.name : 'unknown error'}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,78 @@
+import { toLookupFailure } from '../core/errors.js';
+import { explainEvent } from '../core/explain/explain-event.js';
+import { explainNotFound } from '../core/explain/explain-not-found.js';
+import { classifyPaste } from '../core/paste.js';
+import type { AccessDirectory, AccessEventSource } from '../core/ports.js';
+import { extractRayIds } from '../core/ray-id.js';
+import type { ExplainReport, RayIdResult } from '../core/report.js';
+
+export interface ExplainDependencies {
+  events: AccessEventSource;
+  directory: AccessDirectory;
+  now: () => Date;
+  /** Receives failures (already redacted by the adapters) for the log; never shown to users. */
+  onError?: (error: unknown) => void;
+}
+
+export interface ExplainRequest {
+  /** Whatever the user sent: a Ray ID, a pasted 403 page, a Slack message. */
+  text: string;
+  /** When the text was posted (a Slack message ts), so the search starts there. */
+  anchor?: Date | undefined;
+}
+
+/** Extract → look up → resolve names → explain, one result per Ray ID, never throwing for upstream failures. */
+export async function explainRayIds(
+  deps: ExplainDependencies,
+  request: ExplainRequest,
+): Promise<ExplainReport> {
+  const extraction = extractRayIds(request.text);
+  const paste = classifyPaste(request.text);
+  const base = { totalRayIds: extraction.total, skippedRayIds: extraction.skipped, paste };
+  if (extraction.rayIds.length === 0) return { ...base, results: [] };
+
+  const now = deps.now();
+  let lookups: Awaited<ReturnType<AccessEventSource['findByRayIds']>>;
+  try {
+    lookups = await deps.events.findByRayIds(extraction.rayIds, { now, anchor: request.anchor });
+  } catch (error) {
+    deps.onError?.(error);
+    const failure = toLookupFailure(error);
+    return { ...base, results: extraction.rayIds.map((rayId) => ({ rayId, outcome: 'error', failure })) };
+  }
+
+  const results = await Promise.all(
+    extraction.rayIds.map(async (rayId): Promise<RayIdResult> => {
+      const lookup = lookups.get(rayId);
+      if (!lookup) {
+        return {
+          rayId,
+          outcome: 'error',
+          failure: {
+            code: 'upstream_bad_response',
+            message: 'The lookup returned no answer for this Ray ID.',
+          },
+        };
+      }
+      if (lookup.kind === 'not_found') {
+        return {
+          rayId,
+          outcome: 'not_found',
+          searched: lookup.searched,
+          notFound: explainNotFound(lookup.searched, paste, now),
+        };
+      }
+      const names = await deps.directory.resolveNames(lookup.event);
+      const explanation = explainEvent(lookup.event, names);
+      return {
+        rayId,
+        outcome: explanation.decision,
+        event: lookup.event,
+        names,
+        explanation,
+        searched: lookup.searched,
+      };
+    }),
+  );
+  return { ...base, results };
+}

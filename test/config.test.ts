@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadCloudflareConfig, loadConfig, loadSlackConfig } from '../src/config.js';
+
+const ACCOUNT = '0123456789abcdef0123456789abcdef';
+const cloudflare = { CLOUDFLARE_API_TOKEN: 'cf-secret-token-value', CLOUDFLARE_ACCOUNT_ID: ACCOUNT };
+const slack = { SLACK_BOT_TOKEN: 'xoxb-secret-bot-token', SLACK_SIGNING_SECRET: 'signing-secret-value' };
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ ...cloudflare, ...slack });
+    expect(config.cloudflare).toEqual({
+      apiToken: 'cf-secret-token-value',
+      accountId: ACCOUNT,
+      apiUrl: 'https://api.cloudflare.com/client/v4',
+      graphqlUrl: 'https://api.cloudflare.com/client/v4/graphql',
+      timeoutMs: 10_000,
+      maxLookbackSeconds: 7 * 86_400,
+    });
+    expect(config.slack).toEqual({
+      botToken: 'xoxb-secret-bot-token',
+      signingSecret: 'signing-secret-value',
+      socketMode: false,
+      apiUrl: 'https://slack.com/api/',
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: 'info',
+    });
+  });
+
+  it('defaults to Socket Mode when SLACK_APP_TOKEN is set, and SLACK_SOCKET_MODE=false overrides it', () => {
+    expect(loadSlackConfig({ ...slack, SLACK_APP_TOKEN: 'xapp-1-abc' }).socketMode).toBe(true);
+    expect(loadSlackConfig({ ...slack, SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_SOCKET_MODE: 'false' }).socketMode).toBe(false);
+  });
+
+  it('requires SLACK_APP_TOKEN when Socket Mode is asked for', () => {
+    expect(problems(() => loadSlackConfig({ ...slack, SLACK_SOCKET_MODE: 'true' }))).toEqual([
+      expect.stringMatching(/^SLACK_APP_TOKEN is required in Socket Mode.*SLACK_SOCKET_MODE=false/),
+    ]);
+  });
+
+  it('normalises URLs: no trailing slash for Cloudflare, one for Slack', () => {
+    const c = loadCloudflareConfig({ ...cloudflare, CLOUDFLARE_API_URL: 'http://127.0.0.1:9/client/v4/' });
+    expect(c.graphqlUrl).toBe('http://127.0.0.1:9/client/v4/graphql');
+    expect(loadSlackConfig({ ...slack, SLACK_API_URL: 'http://127.0.0.1:9/api' }).apiUrl).toBe('http://127.0.0.1:9/api/');
+  });
+
+  it('reports every problem at once, naming the variable and the fix, without echoing values', () => {
+    const env = {
+      CLOUDFLARE_API_TOKEN: '',
+      CLOUDFLARE_ACCOUNT_ID: 'not-an-account-secretish',
+      SLACK_BOT_TOKEN: 'xoxp-user-token-secretish',
+      SLACK_SIGNING_SECRET: 's',
+      PORT: 'eighty',
+      SLACK_SOCKET_MODE: 'maybe',
+    };
+    const found = problems(() => loadConfig(env));
+    expect(found.map((p) => p.split(' ')[0])).toEqual([
+      'CLOUDFLARE_API_TOKEN',
+      'CLOUDFLARE_ACCOUNT_ID',
+      'SLACK_BOT_TOKEN',
+      'SLACK_SOCKET_MODE',
+      'PORT',
+    ]);
+    expect(found.join('\n')).toMatch(/CLOUDFLARE_API_TOKEN is required: create a Cloudflare API token/);
+    expect(found.join('\n')).toMatch(/SLACK_BOT_TOKEN must be a bot token starting with xoxb-/);
+    expect(found.join('\n')).not.toMatch(/secretish|eighty|maybe/);
+  });
+});
