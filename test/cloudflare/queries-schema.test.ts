@@ -21,14 +21,15 @@ const INVENTED_FIELD = `query Bad($accountTag: string!) {
   } }
 }`;
 
-describe.each([
-  ['the stand-in schema', () => createStandInSchema()],
-  ...(existsSync(sharedSdl)
-    ? ([
-        ["Cloudflare's schema excerpt (../shared)", () => buildSchema(readFileSync(sharedSdl, 'utf8'))],
-      ] as const)
-    : []),
-])('every query the bot sends validates against %s', (_name, load) => {
+const schemas: Array<[string, () => GraphQLSchema]> = [['the stand-in schema', () => createStandInSchema()]];
+if (existsSync(sharedSdl)) {
+  schemas.push([
+    "Cloudflare's schema excerpt (../shared)",
+    () => buildSchema(readFileSync(sharedSdl, 'utf8')),
+  ]);
+}
+
+describe.each(schemas)('every query the bot sends validates against %s', (_name, load) => {
   const schema = load();
   it.each(Object.entries(ALL_QUERIES))('%s', (_operation, document) => {
     expect(errorsAgainst(schema, document)).toEqual([]);

@@ -28,7 +28,9 @@ describe('explainEvent (from the login row alone)', () => {
       'Origin',
     ]);
     expect(x.evidence.at(-1)?.detail).toBe('From US (2001:db8::42).');
-    expect(x.summary).toMatch(/^Access denied a request without a signed-in user at app 4e6a1c2b… before any sign-in/);
+    expect(x.summary).toMatch(
+      /^Access denied a request without a signed-in user at app 4e6a1c2b… before any sign-in/,
+    );
     expect(x.summary).toMatch(/the app's policies decide the rest\.$/);
     expect(x.userMessage).toMatch(/WARP client is connected/);
     expect(x.adminFix).toMatch(/client certificate.*connect WARP/);
@@ -52,9 +54,13 @@ describe('explainEvent (from the login row alone)', () => {
       ['Existing session', 'hasExistingJwt'],
       ['Origin', 'country'],
     ]);
-    expect(x.evidence[1]?.detail).toBe('Presented: status OK, common name laptop-17.corp.example, serial 0a1b2c.');
+    expect(x.evidence[1]?.detail).toBe(
+      'Presented: status OK, common name laptop-17.corp.example, serial 0a1b2c.',
+    );
     expect(x.needs).toHaveLength(2);
-    expect(x.summary).toMatch(/^Access denied bo@example.com at Wiki after sign-in, from DE \(198\.51\.100\.23\)/);
+    expect(x.summary).toMatch(
+      /^Access denied bo@example.com at Wiki after sign-in, from DE \(198\.51\.100\.23\)/,
+    );
     expect(x.userMessage).toMatch(/not allowed into Wiki/);
   });
 

@@ -14,9 +14,14 @@ const iso = (w: { start: Date; end: Date }) => [w.start.toISOString(), w.end.toI
 describe('planSearchWindows', () => {
   it('searches newest first in windows no wider than maxDuration, back to retention', () => {
     const plan = planSearchWindows({ settings, now });
-    expect(plan.windows[0] && iso(plan.windows[0])).toEqual(['2026-11-15T12:00:00.000Z', '2026-11-22T12:00:00.000Z']);
-    for (const w of plan.windows) expect(w.end.getTime() - w.start.getTime()).toBeLessThanOrEqual(7 * DAY * 1000);
-    for (let i = 1; i < plan.windows.length; i++) expect(plan.windows[i]?.end).toEqual(plan.windows[i - 1]?.start);
+    expect(plan.windows[0] && iso(plan.windows[0])).toEqual([
+      '2026-11-15T12:00:00.000Z',
+      '2026-11-22T12:00:00.000Z',
+    ]);
+    for (const w of plan.windows)
+      expect(w.end.getTime() - w.start.getTime()).toBeLessThanOrEqual(7 * DAY * 1000);
+    for (let i = 1; i < plan.windows.length; i++)
+      expect(plan.windows[i]?.end).toEqual(plan.windows[i - 1]?.start);
     // 90 days less a minute of margin: 12 full weeks and a 6-day remainder.
     expect(plan.windows).toHaveLength(13);
     expect(plan.oldest.toISOString()).toBe('2026-08-24T12:01:00.000Z');
@@ -38,12 +43,21 @@ describe('planSearchWindows', () => {
     const anchor = new Date('2026-11-01T08:00:00Z');
     const plan = planSearchWindows({ settings, now, anchor, maxLookbackSeconds: DAY });
     expect(plan.windows.map(iso)).toEqual([['2026-10-31T08:05:00.000Z', '2026-11-01T08:05:00.000Z']]);
-    const future = planSearchWindows({ settings, now, anchor: new Date('2027-01-01T00:00:00Z'), maxLookbackSeconds: DAY });
+    const future = planSearchWindows({
+      settings,
+      now,
+      anchor: new Date('2027-01-01T00:00:00Z'),
+      maxLookbackSeconds: DAY,
+    });
     expect(future.newest).toEqual(now);
   });
 
   it('respects a narrow maxDuration (e.g. one hour) with many small windows', () => {
-    const plan = planSearchWindows({ settings: { ...settings, maxDurationSeconds: 3600 }, now, maxLookbackSeconds: DAY });
+    const plan = planSearchWindows({
+      settings: { ...settings, maxDurationSeconds: 3600 },
+      now,
+      maxLookbackSeconds: DAY,
+    });
     expect(plan.windows).toHaveLength(24);
   });
 

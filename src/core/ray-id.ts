@@ -1,0 +1,200 @@
+/** How many Ray IDs one request looks up; more would flood the channel and the GraphQL quota. */
+export const MAX_RAY_IDS = 10;
+
+/** Skipped ids are only listed back to the user, so a huge paste must not make this list huge. */
+const MAX_SKIPPED_KEPT = 100;
+
+/** Ray IDs are 16 hex digits; Cloudflare's own examples never show another length. */
+const RAY_ID_LENGTH = 16;
+
+/** How far before an all-digit candidate a Ray label may end and still vouch for it. */
+const LABEL_LOOKBACK = 64;
+
+export interface RayIdExtraction {
+  /** Distinct Ray IDs, lower-cased, in first-seen order, at most `max` of them. */
+  rayIds: string[];
+  /** Distinct Ray IDs seen, including those beyond the cap. */
+  total: number;
+  /** Distinct Ray IDs seen beyond the cap, in order; only the first 100 are kept. */
+  skipped: string[];
+}
+
+export interface ExtractRayIdsOptions {
+  /** Cap on returned ids; defaults to MAX_RAY_IDS. */
+  max?: number;
+}
+
+/** Where a word (a maximal run of [0-9A-Za-z_]) sits and what its core looks like. */
+interface Segment {
+  /** The core: the word without mrkdwn `_` edges or a JSON escape prefix. */
+  start: number;
+  end: number;
+  /** The core is exactly 16 hex digits. */
+  isRayId: boolean;
+  /** The core could be a data-center code (`SJC`) or the WAF browser-signature tag (`ua48`). */
+  isSuffix: boolean;
+  /** The whole core is hex digits (any length). */
+  isHex: boolean;
+}
+
+/**
+ * Finds Cloudflare Ray IDs in free text, Slack mrkdwn, or a pasted 403 page.
+ *
+ * A Ray ID is a word of exactly 16 hex digits (returned lower-cased); `-SJC`-style data-center and
+ * `-ua48` browser-signature suffixes are dropped. Words are runs of [0-9A-Za-z_], so a 16-hex slice is
+ * never cut out of a longer hex run or identifier. Leading/trailing `_` count as mrkdwn italics and a
+ * JSON escape (`\n`, `\u003e`) before a word is not part of it. In a hyphen-joined token the id must be
+ * the last part, or be followed only by a 2-4 letter/digit suffix; tokens made of three or more hex
+ * parts (UUID-like, including ones missing a hyphen) never yield an id. A 16-digit run with no a-f
+ * letter is usually a card or phone number, so it counts only right after a Ray label (`Ray ID`,
+ * `ray_id`, `cf-ray`, `cfRayId`, `instance`, any case, markup and punctuation in between allowed).
+ * Runs in linear time with a hand-written scan.
+ */
+export function extractRayIds(text: string, options: ExtractRayIdsOptions = {}): RayIdExtraction {
+  const max = normaliseMax(options.max);
+  const seen = new Set<string>();
+  const rayIds: string[] = [];
+  const skipped: string[] = [];
+
+  const accept = (segment: Segment): void => {
+    const id = text.slice(segment.start, segment.end).toLowerCase();
+    if (seen.has(id)) return;
+    if (isAllDigits(id) && !followsRayLabel(text, segment.start)) return;
+    seen.add(id);
+    if (rayIds.length < max) rayIds.push(id);
+    else if (skipped.length < MAX_SKIPPED_KEPT) skipped.push(id);
+  };
+
+  // Only the last two parts of a hyphen-joined token can hold an id, so that is all we keep.
+  let previous: Segment | undefined;
+  let last: Segment | undefined;
+  let parts = 0;
+  let allHex = true;
+  let lastWordEnd = -1;
+
+  const closeToken = (): void => {
+    if (last !== undefined && !(parts >= 3 && allHex)) {
+      if (last.isRayId) accept(last);
+      else if (previous?.isRayId === true && last.isSuffix) accept(previous);
+    }
+    previous = undefined;
+    last = undefined;
+    parts = 0;
+    allHex = true;
+  };
+
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    if (!isWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const wordStart = i;
+    while (i < length && isWordChar(text.charCodeAt(i))) i++;
+    const joined =
+      wordStart >= 1 && lastWordEnd === wordStart - 1 && text.charCodeAt(wordStart - 1) === HYPHEN;
+    if (!joined) closeToken();
+    const segment = readSegment(text, wordStart, i);
+    previous = last;
+    last = segment;
+    parts++;
+    allHex &&= segment.isHex;
+    lastWordEnd = i;
+  }
+  closeToken();
+
+  return { rayIds, total: seen.size, skipped };
+}
+
+const HYPHEN = 0x2d;
+const BACKSLASH = 0x5c;
+const UNDERSCORE = 0x5f;
+
+function normaliseMax(max: number | undefined): number {
+  if (max === undefined || Number.isNaN(max)) return MAX_RAY_IDS;
+  return Math.max(0, Math.floor(max));
+}
+
+function readSegment(text: string, wordStart: number, wordEnd: number): Segment {
+  let start = wordStart;
+  let end = wordEnd;
+  while (start < end && text.charCodeAt(start) === UNDERSCORE) start++;
+  while (end > start && text.charCodeAt(end - 1) === UNDERSCORE) end--;
+
+  // `\u003cstrong\u003e230b…` and `\n230b…` come from JSON-encoded pages; strip only when that
+  // turns the core into an id, so a genuine 16-hex word after a backslash is still kept.
+  if (end - start !== RAY_ID_LENGTH && wordStart >= 1 && text.charCodeAt(wordStart - 1) === BACKSLASH) {
+    const escapeLength = jsonEscapeLength(text, start, end);
+    if (escapeLength > 0 && end - start - escapeLength === RAY_ID_LENGTH) start += escapeLength;
+  }
+
+  const coreLength = end - start;
+  const isHex = coreLength > 0 && isHexRange(text, start, end);
+  return {
+    start,
+    end,
+    isRayId: isHex && coreLength === RAY_ID_LENGTH,
+    isSuffix: coreLength >= 2 && coreLength <= 4 && isAlnumRange(text, start, end),
+    isHex,
+  };
+}
+
+/** Length of the JSON escape letters (`n`, `u003e`) a backslash-led word starts with, else 0. */
+function jsonEscapeLength(text: string, start: number, end: number): number {
+  const first = text.charCodeAt(start);
+  if (first === 0x75 /* u */ && end - start >= 5 && isHexRange(text, start + 1, start + 5)) return 5;
+  // b, f, n, r, t
+  if (first === 0x62 || first === 0x66 || first === 0x6e || first === 0x72 || first === 0x74) return 1;
+  return 0;
+}
+
+/** A Ray label, then only punctuation, spaces and tags up to the end of the (entity-decoded) window. */
+const RAY_LABEL_BEFORE =
+  /(?:^|[^a-z0-9])(?:cf[-_]?)?(?:ray(?:[ _-]?ids?)?|instance)(?:[^a-z0-9<]|<[^<>]*>)*$/;
+
+function followsRayLabel(text: string, candidateStart: number): boolean {
+  const window = text.slice(Math.max(0, candidateStart - LABEL_LOOKBACK), candidateStart).toLowerCase();
+  // Cheap pre-check keeps the regex off the hot path for the common "no label at all" case.
+  if (!window.includes('ray') && !window.includes('instance')) return false;
+  // Slack escapes `<`/`>` as entities; decoding them lets `&lt;strong&gt;` read as a tag.
+  const decoded = window
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replace(/&#?[a-z0-9]{1,8};/g, ' ');
+  return RAY_LABEL_BEFORE.test(decoded);
+}
+
+function isWordChar(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    code === UNDERSCORE
+  );
+}
+
+function isHexCode(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
+}
+
+function isHexRange(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isHexCode(text.charCodeAt(i))) return false;
+  return true;
+}
+
+function isAlnumRange(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === UNDERSCORE || !isWordChar(code)) return false;
+  }
+  return true;
+}
+
+function isAllDigits(id: string): boolean {
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
+}

@@ -1,0 +1,47 @@
+import { createHmac } from 'node:crypto';
+
+/** Headers Slack sends with a v0-signed request. */
+export function signedHeaders(
+  signingSecret: string,
+  rawBody: string,
+  timestamp = Math.floor(Date.now() / 1000),
+) {
+  const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
+  return {
+    // Bolt compares the content type exactly: no charset suffix.
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-signature': signature,
+    'x-slack-request-timestamp': String(timestamp),
+  };
+}
+
+/** The form body of a slash command invocation. */
+export function slashCommandBody(text: string, responseUrl: string, command = '/access-why'): string {
+  return new URLSearchParams({
+    token: 'legacy-verification-token',
+    team_id: 'T0SANDBOX',
+    team_domain: 'sandbox',
+    channel_id: 'C0HELPDESK',
+    channel_name: 'helpdesk',
+    user_id: 'U0ALICE',
+    user_name: 'alice',
+    command,
+    text,
+    api_app_id: 'A0ACCESSWHY',
+    is_enterprise_install: 'false',
+    response_url: responseUrl,
+    trigger_id: '1337.42.abcdef',
+  }).toString();
+}
+
+/** POSTs a signed slash command to a running bot. */
+export function postSlashCommand(
+  url: string,
+  signingSecret: string,
+  text: string,
+  responseUrl: string,
+  timestamp?: number,
+): Promise<Response> {
+  const body = slashCommandBody(text, responseUrl);
+  return fetch(url, { method: 'POST', headers: signedHeaders(signingSecret, body, timestamp), body });
+}

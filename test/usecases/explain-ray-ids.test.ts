@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { LookupError } from '../../src/core/errors.js';
+import type { AccessDirectory, AccessEventSource, EventLookup, SearchedRange } from '../../src/core/ports.js';
+import { explainRayIds } from '../../src/usecases/explain-ray-ids.js';
+import { loginEvent, nonIdentityDenial } from '../fixtures/events.js';
+
+const now = new Date('2026-11-22T12:00:00Z');
+const searched: SearchedRange = {
+  oldest: new Date('2026-11-15T12:00:00Z'),
+  newest: now,
+  windows: 1,
+  limitedBy: 'configured_cap',
+  oldestReachable: new Date('2026-08-24T12:00:00Z'),
+};
+const allowed = loginEvent({ rayId: '1a2b3c4d5e6f7a8b', isSuccessfulLogin: true, approvingPolicyId: 'p1' });
+
+function fakeSource(events = [allowed, nonIdentityDenial]) {
+  const calls: Array<{ rayIds: readonly string[]; anchor: Date | undefined }> = [];
+  const source: AccessEventSource = {
+    async findByRayIds(rayIds, options) {
+      calls.push({ rayIds, anchor: options.anchor });
+      return new Map(
+        rayIds.map((rayId): [string, EventLookup] => {
+          const event = events.find((e) => e.rayId === rayId);
+          return [rayId, event ? { kind: 'found', event, searched } : { kind: 'not_found', searched }];
+        }),
+      );
+    },
+  };
+  return { source, calls };
+}
+
+const directory: AccessDirectory = {
+  async resolveNames(event) {
+    return event.userUuid
+      ? { appName: 'Grafana', userEmail: 'ana@example.com' }
+      : { appName: 'Ingest', gaps: ['x'] };
+  },
+};
+
+describe('explainRayIds', () => {
+  it('looks every extracted Ray ID up in one call, in order, and explains each', async () => {
+    const { source, calls } = fakeSource();
+    const anchor = new Date('2026-11-21T10:00:00Z');
+    const report = await explainRayIds(
+      { events: source, directory, now: () => now },
+      {
+        text: `cf-ray: ${allowed.rayId}-SJC and Ray ID: ${nonIdentityDenial.rayId} and 0f0f0f0f0f0f0f0f`,
+        anchor,
+      },
+    );
+    expect(calls).toEqual([{ rayIds: [allowed.rayId, nonIdentityDenial.rayId, '0f0f0f0f0f0f0f0f'], anchor }]);
+    expect(report.results.map((r) => [r.rayId, r.outcome])).toEqual([
+      [allowed.rayId, 'allowed'],
+      [nonIdentityDenial.rayId, 'denied'],
+      ['0f0f0f0f0f0f0f0f', 'not_found'],
+    ]);
+    const denied = report.results[1];
+    expect(denied?.outcome === 'denied' && denied.names).toEqual({ appName: 'Ingest', gaps: ['x'] });
+  });
+
+  it('returns no results (and calls nothing) when the text has no Ray ID', async () => {
+    const { source, calls } = fakeSource();
+    const report = await explainRayIds(
+      { events: source, directory, now: () => now },
+      { text: 'it says 403 :(' },
+    );
+    expect(report.results).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
+  it('turns a source failure into one safe error result per Ray ID and reports the error', async () => {
+    const seen: unknown[] = [];
+    const failure = new LookupError('cloudflare_permission', {
+      safeMessage: 'needs Account Analytics Read',
+      detail: 'internal detail',
+      permission: 'Account Analytics Read',
+    });
+    const report = await explainRayIds(
+      {
+        events: { findByRayIds: () => Promise.reject(failure) },
+        directory,
+        now: () => now,
+        onError: (e) => seen.push(e),
+      },
+      { text: `${allowed.rayId} ${nonIdentityDenial.rayId}` },
+    );
+    expect(report.results).toEqual([
+      {
+        rayId: allowed.rayId,
+        outcome: 'error',
+        failure: {
+          code: 'cloudflare_permission',
+          message: 'needs Account Analytics Read',
+          permission: 'Account Analytics Read',
+        },
+      },
+      {
+        rayId: nonIdentityDenial.rayId,
+        outcome: 'error',
+        failure: {
+          code: 'cloudflare_permission',
+          message: 'needs Account Analytics Read',
+          permission: 'Account Analytics Read',
+        },
+      },
+    ]);
+    expect(seen).toEqual([failure]);
+  });
+
+  it('never leaks a foreign error message', async () => {
+    const report = await explainRayIds(
+      {
+        events: { findByRayIds: () => Promise.reject(new Error('Bearer abc.secret leaked in message')) },
+        directory,
+        now: () => now,
+      },
+      { text: allowed.rayId },
+    );
+    expect(JSON.stringify(report)).not.toMatch(/secret/);
+    expect(report.results[0]).toMatchObject({ outcome: 'error', failure: { code: 'upstream_bad_response' } });
+  });
+});
