@@ -39,7 +39,9 @@ describe('loadConfig', () => {
 
   it('defaults to Socket Mode when SLACK_APP_TOKEN is set, and SLACK_SOCKET_MODE=false overrides it', () => {
     expect(loadSlackConfig({ ...slack, SLACK_APP_TOKEN: 'xapp-1-abc' }).socketMode).toBe(true);
-    expect(loadSlackConfig({ ...slack, SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_SOCKET_MODE: 'false' }).socketMode).toBe(false);
+    expect(
+      loadSlackConfig({ ...slack, SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_SOCKET_MODE: 'false' }).socketMode,
+    ).toBe(false);
   });
 
   it('requires SLACK_APP_TOKEN when Socket Mode is asked for', () => {
@@ -51,7 +53,9 @@ describe('loadConfig', () => {
   it('normalises URLs: no trailing slash for Cloudflare, one for Slack', () => {
     const c = loadCloudflareConfig({ ...cloudflare, CLOUDFLARE_API_URL: 'http://127.0.0.1:9/client/v4/' });
     expect(c.graphqlUrl).toBe('http://127.0.0.1:9/client/v4/graphql');
-    expect(loadSlackConfig({ ...slack, SLACK_API_URL: 'http://127.0.0.1:9/api' }).apiUrl).toBe('http://127.0.0.1:9/api/');
+    expect(loadSlackConfig({ ...slack, SLACK_API_URL: 'http://127.0.0.1:9/api' }).apiUrl).toBe(
+      'http://127.0.0.1:9/api/',
+    );
   });
 
   it('reports every problem at once, naming the variable and the fix, without echoing values', () => {

@@ -1,0 +1,189 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedSlackRequest {
+  method: string;
+  /** Path without the query string, e.g. `/api/chat.postMessage` or `/response/abc`. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+  /**
+   * JSON or urlencoded form body as an object (form fields stay strings: `blocks` arrives as JSON
+   * text). Typed `unknown` because it is whatever the client sent.
+   */
+  body: unknown;
+}
+
+export interface FakeSlack {
+  baseUrl: string;
+  /** `${baseUrl}/api/` — with the trailing slash Slack's Web API client expects. */
+  apiUrl: string;
+  requests: RecordedSlackRequest[];
+  /** A response_url the fake accepts: `${baseUrl}/response/${id}`. */
+  responseUrl(id: string): string;
+  /** Resolves with the first recorded request (past or future) matching `predicate`. */
+  waitFor(
+    predicate: (request: RecordedSlackRequest) => boolean,
+    timeoutMs?: number,
+  ): Promise<RecordedSlackRequest>;
+  close(): Promise<void>;
+}
+
+export const FAKE_SLACK_IDS = {
+  teamId: 'T0SANDBOX',
+  userId: 'U0BOT',
+  botId: 'B0BOT',
+} as const;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (raw.trim() === '') return {};
+  if (contentType?.includes('application/json') || raw.trimStart().startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : { value: parsed };
+    } catch {
+      return {};
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+function jsonField(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/** Starts a loopback fake of Slack's Web API and response_url endpoints that records every call. */
+export async function startFakeSlack(options: { port?: number } = {}): Promise<FakeSlack> {
+  const requests: RecordedSlackRequest[] = [];
+  const waiters = new Map<(request: RecordedSlackRequest) => void, (error: Error) => void>();
+  const startSeconds = Math.floor(Date.now() / 1000);
+  let sequence = 0;
+  const nextTs = (): string => {
+    sequence += 1;
+    return `${startSeconds}.${String(sequence).padStart(6, '0')}`;
+  };
+
+  const answer = (path: string, body: Record<string, unknown>): Record<string, unknown> => {
+    if (path.startsWith('/response/')) return { ok: true };
+    const method = path.slice('/api/'.length);
+    const message = (ts: string) => ({
+      type: 'message',
+      text: body.text ?? '',
+      ...(body.blocks === undefined ? {} : { blocks: jsonField(body.blocks) }),
+      user: FAKE_SLACK_IDS.userId,
+      bot_id: FAKE_SLACK_IDS.botId,
+      team: FAKE_SLACK_IDS.teamId,
+      ts,
+    });
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://sandbox.slack.com/',
+          team: 'Sandbox',
+          user: 'access-why',
+          team_id: FAKE_SLACK_IDS.teamId,
+          user_id: FAKE_SLACK_IDS.userId,
+          bot_id: FAKE_SLACK_IDS.botId,
+        };
+      case 'chat.postMessage': {
+        const ts = nextTs();
+        return { ok: true, channel: body.channel, ts, message: message(ts) };
+      }
+      case 'chat.update': {
+        const ts = typeof body.ts === 'string' ? body.ts : nextTs();
+        return { ok: true, channel: body.channel, ts, text: body.text ?? '', message: message(ts) };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      case 'apps.connections.open':
+        return { ok: false, error: 'not_allowed_token_type' };
+      default:
+        return { ok: true };
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://fake-slack.invalid');
+    const rawBody = await readBody(req);
+    const body = parseBody(rawBody, req.headers['content-type']);
+    const recorded: RecordedSlackRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      headers: req.headers,
+      rawBody,
+      body,
+    };
+    requests.push(recorded);
+    for (const waiter of [...waiters.keys()]) waiter(recorded);
+
+    const known = url.pathname.startsWith('/api/') || url.pathname.startsWith('/response/');
+    res.writeHead(known ? 200 : 404, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(known ? answer(url.pathname, body) : { ok: false, error: 'unknown_method' }));
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'internal_error' }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    baseUrl,
+    apiUrl: `${baseUrl}/api/`,
+    requests,
+    responseUrl: (id) => `${baseUrl}/response/${encodeURIComponent(id)}`,
+    waitFor: (predicate, timeoutMs = 5000) => {
+      const seen = requests.find(predicate);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const waiter = (request: RecordedSlackRequest) => {
+          if (!predicate(request)) return;
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          resolve(request);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`fake Slack: no matching request within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.set(waiter, (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+      });
+    },
+    close: async () => {
+      for (const fail of waiters.values()) fail(new Error('fake Slack closed before a matching request'));
+      waiters.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

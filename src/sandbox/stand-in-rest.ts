@@ -1,0 +1,262 @@
+import type { SampleDataset } from './dataset.js';
+
+/** Cloudflare API token permission groups the stand-in checks (Read level). */
+export const ALL_PERMISSIONS = [
+  'Account Analytics Read',
+  'Access: Apps and Policies Read',
+  'Access: Audit Logs Read',
+  'Access: Organizations, Identity Providers, and Groups Read',
+  'Access: Service Tokens Read',
+  'Access: Device Posture Read',
+] as const;
+export type Permission = (typeof ALL_PERMISSIONS)[number];
+
+export interface V4Message {
+  code: number;
+  message: string;
+}
+
+export interface ResultInfo {
+  page: number;
+  per_page: number;
+  count: number;
+  total_count: number;
+  total_pages: number;
+}
+
+/** Cloudflare's v4 envelope. */
+export interface V4Envelope {
+  success: boolean;
+  errors: V4Message[];
+  messages: Array<V4Message & { type?: string | null }>;
+  result: unknown;
+  result_info?: ResultInfo;
+}
+
+export interface RestReply {
+  status: number;
+  body: V4Envelope;
+}
+
+export interface RestRequest {
+  method: string;
+  /** Path below `/client/v4`, e.g. `/accounts/abc/access/apps`. */
+  path: string;
+  query: URLSearchParams;
+  permissions: ReadonlySet<Permission>;
+  dataset: SampleDataset;
+  tokenId: string;
+}
+
+export function v4Failure(status: number, code: number, message: string): RestReply {
+  return { status, body: { success: false, errors: [{ code, message }], messages: [], result: null } };
+}
+
+export const authenticationError = (status: number): RestReply =>
+  v4Failure(status, 10000, 'Authentication error');
+
+const noRoute = (): RestReply => v4Failure(404, 7000, 'No route for that URI');
+
+const unknownObject = (path: string): RestReply =>
+  v4Failure(404, 7003, `Could not route to ${path}, perhaps your object identifier is invalid?`);
+
+function ok(result: unknown, resultInfo?: ResultInfo): RestReply {
+  const body: V4Envelope = { success: true, errors: [], messages: [], result };
+  return { status: 200, body: resultInfo ? { ...body, result_info: resultInfo } : body };
+}
+
+function intParam(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+  const raw = query.get(name);
+  const n = raw === null ? Number.NaN : Number(raw);
+  if (!Number.isInteger(n)) return fallback;
+  return Math.min(max, Math.max(min, n));
+}
+
+const MAX_PER_PAGE = 1000;
+
+function paginate(items: readonly unknown[], query: URLSearchParams, defaultPerPage: number): RestReply {
+  const perPage = intParam(query, 'per_page', defaultPerPage, 1, MAX_PER_PAGE);
+  const page = intParam(query, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  return ok(slice, {
+    page,
+    per_page: perPage,
+    count: slice.length,
+    total_count: items.length,
+    total_pages: Math.ceil(items.length / perPage),
+  });
+}
+
+const contains = (haystack: string, needle: string): boolean =>
+  haystack.toLowerCase().includes(needle.toLowerCase());
+const sameText = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** Keeps items whose `field` matches the query parameter of the same name (if given). */
+function textFilter<T>(items: T[], query: URLSearchParams, param: string, pick: (item: T) => string): T[] {
+  const wanted = query.get(param);
+  if (wanted === null || wanted === '') return items;
+  const exact = query.get('exact') === 'true';
+  return items.filter((item) => (exact ? sameText(pick(item), wanted) : contains(pick(item), wanted)));
+}
+
+type Handler = (params: string[], req: RestRequest) => RestReply;
+
+interface Route {
+  pattern: RegExp;
+  /** Any one permission suffices; null = any valid token. */
+  permission: Permission | null;
+  handle: Handler;
+}
+
+const ACCOUNT = '/accounts/([^/]+)';
+const APPS: Permission = 'Access: Apps and Policies Read';
+const AUDIT: Permission = 'Access: Audit Logs Read';
+const ORG: Permission = 'Access: Organizations, Identity Providers, and Groups Read';
+const TOKENS: Permission = 'Access: Service Tokens Read';
+const POSTURE: Permission = 'Access: Device Posture Read';
+
+function byId<T extends { id: string }>(
+  items: readonly T[],
+  id: string | undefined,
+  req: RestRequest,
+): RestReply {
+  const found = items.find((item) => item.id === id);
+  return found ? ok(found) : unknownObject(req.path);
+}
+
+const route = (path: string, permission: Permission | null, handle: Handler): Route => ({
+  pattern: new RegExp(`^${path}$`),
+  permission,
+  handle,
+});
+
+const ROUTES: Route[] = [
+  route('/user/tokens/verify', null, (_p, req) => ({
+    status: 200,
+    body: {
+      success: true,
+      errors: [],
+      messages: [{ code: 10000, message: 'This API Token is valid and active', type: null }],
+      result: { id: req.tokenId, status: 'active' },
+    },
+  })),
+  route(`${ACCOUNT}/access/apps`, APPS, (_p, req) => {
+    let apps = req.dataset.apps;
+    apps = textFilter(apps, req.query, 'name', (a) => a.name);
+    apps = textFilter(apps, req.query, 'domain', (a) => a.domain);
+    apps = textFilter(apps, req.query, 'search', (a) => `${a.name} ${a.domain}`);
+    const aud = req.query.get('aud');
+    if (aud) apps = apps.filter((a) => a.aud === aud);
+    return paginate(apps, req.query, 25);
+  }),
+  route(`${ACCOUNT}/access/apps/([^/]+)`, APPS, ([, appId], req) => byId(req.dataset.apps, appId, req)),
+  route(`${ACCOUNT}/access/apps/([^/]+)/policies`, APPS, ([, appId], req) => {
+    const app = req.dataset.apps.find((a) => a.id === appId);
+    return app ? paginate(app.policies, req.query, 200) : unknownObject(req.path);
+  }),
+  route(`${ACCOUNT}/access/apps/([^/]+)/policies/([^/]+)`, APPS, ([, appId, policyId], req) => {
+    const app = req.dataset.apps.find((a) => a.id === appId);
+    return app ? byId(app.policies, policyId, req) : unknownObject(req.path);
+  }),
+  route(`${ACCOUNT}/access/policies`, APPS, (_p, req) =>
+    paginate(
+      req.dataset.reusablePolicies.map((p) => withAppCount(p.id, p, req.dataset)),
+      req.query,
+      100,
+    ),
+  ),
+  route(`${ACCOUNT}/access/policies/([^/]+)`, APPS, ([, policyId], req) => {
+    const found = req.dataset.reusablePolicies.find((p) => p.id === policyId);
+    return found ? ok(withAppCount(found.id, found, req.dataset)) : unknownObject(req.path);
+  }),
+  route(`${ACCOUNT}/access/groups`, ORG, (_p, req) =>
+    paginate(
+      textFilter(req.dataset.groups, req.query, 'name', (g) => g.name),
+      req.query,
+      25,
+    ),
+  ),
+  route(`${ACCOUNT}/access/groups/([^/]+)`, ORG, ([, id], req) => byId(req.dataset.groups, id, req)),
+  route(`${ACCOUNT}/access/identity_providers`, ORG, (_p, req) =>
+    paginate(req.dataset.identityProviders, req.query, 200),
+  ),
+  route(`${ACCOUNT}/access/identity_providers/([^/]+)`, ORG, ([, id], req) =>
+    byId(req.dataset.identityProviders, id, req),
+  ),
+  route(`${ACCOUNT}/access/service_tokens`, TOKENS, (_p, req) => {
+    let tokens = req.dataset.serviceTokens;
+    tokens = textFilter(tokens, req.query, 'name', (t) => t.name);
+    tokens = textFilter(tokens, req.query, 'search', (t) => `${t.name} ${t.client_id}`);
+    return paginate(tokens, req.query, 25);
+  }),
+  route(`${ACCOUNT}/access/service_tokens/([^/]+)`, TOKENS, ([, id], req) =>
+    byId(req.dataset.serviceTokens, id, req),
+  ),
+  route(`${ACCOUNT}/devices/posture`, POSTURE, (_p, req) =>
+    paginate(req.dataset.postureRules, req.query, 25),
+  ),
+  route(`${ACCOUNT}/devices/posture/([^/]+)`, POSTURE, ([, id], req) =>
+    byId(req.dataset.postureRules, id, req),
+  ),
+  route(`${ACCOUNT}/access/users`, AUDIT, (_p, req) => {
+    let users = req.dataset.users;
+    const email = req.query.get('email');
+    if (email) users = users.filter((u) => sameText(u.email, email));
+    users = textFilter(users, req.query, 'name', (u) => u.name);
+    users = textFilter(users, req.query, 'search', (u) => `${u.email} ${u.name}`);
+    return paginate(users, req.query, 25);
+  }),
+  route(`${ACCOUNT}/access/users/([^/]+)/failed_logins`, AUDIT, ([, userId], req) => {
+    const logins = userId === undefined ? undefined : req.dataset.failedLogins[userId];
+    return logins ? paginate(logins, req.query, 25) : unknownObject(req.path);
+  }),
+  route(`${ACCOUNT}/access/users/([^/]+)/last_seen_identity`, AUDIT, ([, userId], req) => {
+    const identity = userId === undefined ? undefined : req.dataset.lastSeenIdentities[userId];
+    return identity ? ok(identity) : unknownObject(req.path);
+  }),
+  route(`${ACCOUNT}/access/logs/access_requests`, AUDIT, (_p, req) => accessRequests(req)),
+];
+
+function withAppCount(policyId: string, policy: object, dataset: SampleDataset): object {
+  const appCount = dataset.apps.filter((a) => a.policies.some((p) => p.id === policyId)).length;
+  return { ...policy, app_count: appCount };
+}
+
+function accessRequests(req: RestRequest): RestReply {
+  const { query } = req;
+  const since = Date.parse(query.get('since') ?? '');
+  const until = Date.parse(query.get('until') ?? '');
+  const email = query.get('email');
+  const limit = intParam(query, 'limit', 25, 1, MAX_PER_PAGE);
+  const ascending = query.get('direction') === 'asc';
+  const rows = req.dataset.accessRequests
+    .filter((row) => {
+      const t = Date.parse(row.created_at);
+      if (!Number.isNaN(since) && t < since) return false;
+      if (!Number.isNaN(until) && t > until) return false;
+      return !email || sameText(row.user_email, email);
+    })
+    .sort((a, b) => (ascending ? 1 : -1) * a.created_at.localeCompare(b.created_at));
+  const page = rows.slice(0, limit);
+  return ok(page, { page: 1, per_page: limit, count: page.length, total_count: rows.length, total_pages: 1 });
+}
+
+/**
+ * Answers a Cloudflare REST v4 GET the way the API does: route, then account, then token permission,
+ * then the object (404 code 7003 for an unknown id, 7000 for an unknown route).
+ */
+export function handleRestRequest(req: RestRequest): RestReply {
+  const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
+  for (const candidate of ROUTES) {
+    const match = candidate.pattern.exec(path);
+    if (!match) continue;
+    if (req.method !== 'GET') return noRoute();
+    const params = match.slice(1);
+    if (path.startsWith('/accounts/') && params[0] !== req.dataset.accountId) return authenticationError(403);
+    if (candidate.permission !== null && !req.permissions.has(candidate.permission)) {
+      return authenticationError(403);
+    }
+    return candidate.handle(params, { ...req, path });
+  }
+  return noRoute();
+}

@@ -1,0 +1,366 @@
+import type { KnownBlock } from '@slack/types';
+import type { AccessLoginEvent, ResolvedNames } from '../../core/access-event.js';
+import type { LookupErrorCode, LookupFailure } from '../../core/errors.js';
+import type { PasteInfo } from '../../core/paste.js';
+import type { SearchedRange } from '../../core/ports.js';
+import type { RayIdResult } from '../../core/report.js';
+import {
+  bulletList,
+  context,
+  fieldsSection,
+  header,
+  section,
+  slackDate,
+  slackDateFromIso,
+} from './compose.js';
+import { EMPTY_VALUE, inlineCode, safeText, truncate } from './escape.js';
+
+export interface RenderResultOptions {
+  now: Date;
+  /** What the pasted text looked like; explains a missing Access row when it was a WAF/1xxx page. */
+  paste?: PasteInfo;
+}
+
+export type FoundResult = Extract<RayIdResult, { outcome: 'allowed' | 'denied' }>;
+type NotFoundResult = Extract<RayIdResult, { outcome: 'not_found' }>;
+type ErrorResult = Extract<RayIdResult, { outcome: 'error' }>;
+
+/**
+ * Character budgets per part of a card. They keep one card (even with hostile 5000-character names)
+ * well under Slack's undocumented ~12k cumulative text ceiling, so a report can always show one.
+ */
+const BUDGET = {
+  summary: 1200,
+  name: 120,
+  field: 300,
+  why: 2000,
+  evidenceItem: 400,
+  fix: 1500,
+  tell: 1000,
+  note: 500,
+  footer: 400,
+  fallbackLine: 300,
+} as const;
+
+const EMOJI = { allowed: '✅', denied: '🚫', not_found: '🔎', error: '⚠️' } as const;
+
+/** The app as people know it: its name, else a shortened id. Untrusted, unescaped. */
+export function appLabel(event: AccessLoginEvent, names: ResolvedNames): string {
+  if (names.appName !== undefined && names.appName.trim() !== '') return names.appName;
+  if (event.appId === '') return 'an unknown app';
+  return `app ${event.appId.slice(0, 8)}…`;
+}
+
+function userValue(event: AccessLoginEvent, names: ResolvedNames): string {
+  if (names.userEmail !== undefined && names.userEmail.trim() !== '') return safeText(names.userEmail, 150);
+  if (event.userUuid !== '') return `user ${inlineCode(event.userUuid, 60)}`;
+  return `${EMPTY_VALUE} (non-identity request)`;
+}
+
+function appValue(event: AccessLoginEvent, names: ResolvedNames): string {
+  const lines: string[] = [];
+  if (names.appName !== undefined && names.appName.trim() !== '')
+    lines.push(safeText(names.appName, BUDGET.name));
+  if (names.appDomain !== undefined && names.appDomain.trim() !== '')
+    lines.push(inlineCode(names.appDomain, 100));
+  else lines.push(inlineCode(event.appId, 60));
+  return lines.join('\n');
+}
+
+function identityProviderValue(event: AccessLoginEvent): string {
+  if (event.identityProvider === 'nonidentity') return 'none (decided before login)';
+  return inlineCode(event.identityProvider, 100);
+}
+
+function mtlsValue(event: AccessLoginEvent): string {
+  const status = event.mtlsStatus.trim();
+  if (status === '' || status.toUpperCase() === 'NONE') return 'no client certificate';
+  const parts = [inlineCode(status, 80)];
+  if (event.mtlsCommonName !== '') parts.push(`CN ${inlineCode(event.mtlsCommonName, 100)}`);
+  if (event.mtlsCertSerialId !== '') parts.push(`serial ${inlineCode(event.mtlsCertSerialId, 70)}`);
+  return parts.join(' · ');
+}
+
+function mark(flag: boolean): string {
+  return flag ? '✓' : '✗';
+}
+
+function field(label: string, value: string): string {
+  return truncate(`*${label}*\n${value}`, BUDGET.field);
+}
+
+function searchedSpan(searched: SearchedRange): string {
+  return `${slackDate(searched.oldest)} – ${slackDate(searched.newest)}`;
+}
+
+function footer(rayId: string, extra?: string): KnownBlock {
+  const parts = [`Ray ID ${inlineCode(rayId, 40)}`];
+  if (extra !== undefined) parts.push(extra);
+  return context(parts.join(' · '), { verbatim: true, max: BUDGET.footer });
+}
+
+function titled(title: string, body: string, max: number): KnownBlock {
+  return section(`*${title}*\n${truncate(body, max - title.length - 3)}`, { verbatim: true, max });
+}
+
+function renderFound(result: FoundResult): KnownBlock[] {
+  const { event, names, explanation } = result;
+  const blocks: KnownBlock[] = [];
+  const verb = result.outcome === 'denied' ? 'Access denied' : 'Access allowed';
+  blocks.push(header(`${EMOJI[result.outcome]} ${verb} — ${appLabel(event, names)}`));
+
+  const summary = [safeText(explanation.summary, BUDGET.summary)];
+  if (explanation.policy !== undefined && explanation.policy !== '') {
+    summary.push(`Policy: ${inlineCode(explanation.policy, 150)}`);
+  }
+  blocks.push(section(summary.join('\n'), { verbatim: true }));
+
+  const fields = [
+    field('App', appValue(event, names)),
+    field('User', userValue(event, names)),
+    field('When', slackDateFromIso(event.datetime)),
+    field(
+      'Country · IP',
+      `${event.country === '' ? EMPTY_VALUE : inlineCode(event.country, 20)} · ${event.ipAddress === '' ? EMPTY_VALUE : inlineCode(event.ipAddress, 60)}`,
+    ),
+    field('Identity provider', identityProviderValue(event)),
+    field('WARP · Gateway', `WARP ${mark(event.hasWarpEnabled)} · Gateway ${mark(event.hasGatewayEnabled)}`),
+    field('mTLS', mtlsValue(event)),
+    field(
+      'Service token',
+      event.serviceTokenId === '' ? 'none presented' : inlineCode(event.serviceTokenId, 80),
+    ),
+    field('Existing session', event.hasExistingJwt ? 'yes (already had an Access session)' : 'no'),
+  ];
+  if (event.deviceId !== '') fields.push(field('Device', inlineCode(event.deviceId, 80)));
+  blocks.push(fieldsSection(fields));
+
+  const evidence = explanation.evidence.map(
+    (item) => `${safeText(item.label, 100)}: ${safeText(item.detail, BUDGET.evidenceItem)}`,
+  );
+  blocks.push(
+    titled(
+      'Why',
+      evidence.length > 0
+        ? bulletList(evidence, BUDGET.why - 10)
+        : 'The login row carries no single deciding fact.',
+      BUDGET.why,
+    ),
+  );
+  blocks.push(titled('Fix (admin)', safeText(explanation.adminFix, BUDGET.fix), BUDGET.fix));
+  blocks.push(titled('Tell the user', safeText(explanation.userMessage, BUDGET.tell), BUDGET.tell));
+
+  if (!explanation.determinable) {
+    const needs = explanation.needs.map((need) => safeText(need, 150));
+    const text =
+      needs.length > 0
+        ? `Not enough data to name the deciding rule yet — needs: ${needs.join(', ')}`
+        : 'Not enough data to name the deciding rule yet.';
+    blocks.push(context(`ℹ️ ${text}`, { verbatim: true, max: BUDGET.note }));
+  }
+  const gaps = (names.gaps ?? []).filter((gap) => gap.trim() !== '');
+  if (gaps.length > 0) {
+    const text = gaps.map((gap) => safeText(gap, 200)).join('; ');
+    blocks.push(context(`Not resolved: ${text}`, { verbatim: true, max: BUDGET.note }));
+  }
+  blocks.push(footer(result.rayId, `searched ${searchedSpan(result.searched)}`));
+  return blocks;
+}
+
+function humanDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 90) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+function searchedText(searched: SearchedRange): string {
+  const windows = `${searched.windows} query window${searched.windows === 1 ? '' : 's'}`;
+  const span = humanDuration(searched.newest.getTime() - searched.oldest.getTime());
+  const lines = [
+    `From ${slackDate(searched.oldest)} to ${slackDate(searched.newest)} (${span}, ${windows}).`,
+  ];
+  if (searched.limitedBy === 'retention') {
+    lines.push("Stopped at the dataset's retention: Cloudflare holds no older Access login data.");
+  } else {
+    const further =
+      searched.oldestReachable.getTime() < searched.oldest.getTime()
+        ? `; Cloudflare still holds data back to ${slackDate(searched.oldestReachable)}, so raising the cap searches further`
+        : '';
+    lines.push(`Stopped at the bot's configured look-back cap${further}.`);
+  }
+  return lines.join('\n');
+}
+
+/** The page details a paste carried, as escaped "HTTP 403 · app AUD `…`" text; empty when none. */
+function pasteDetails(paste: PasteInfo): string {
+  const parts: string[] = [];
+  if (paste.statusCode !== undefined && Number.isInteger(paste.statusCode))
+    parts.push(`HTTP ${paste.statusCode}`);
+  if (paste.appAud !== undefined && paste.appAud !== '')
+    parts.push(`app AUD ${inlineCode(paste.appAud, 70)}`);
+  if (paste.mtlsStatus !== undefined && paste.mtlsStatus !== '')
+    parts.push(`mTLS ${inlineCode(paste.mtlsStatus, 40)}`);
+  return parts.join(' · ');
+}
+
+/**
+ * An escaped note on what the pasted page was, when that explains a missing Access row (WAF and
+ * 1xxx pages) or helps find the app (an Access page's AUD); `undefined` when it adds nothing.
+ */
+export function pasteNote(paste: PasteInfo | undefined): string | undefined {
+  if (paste === undefined) return undefined;
+  const details = pasteDetails(paste);
+  const suffix = details === '' ? '' : ` (${details})`;
+  switch (paste.kind) {
+    case 'waf_block_page':
+      return (
+        `The pasted page is a Cloudflare WAF block page, not an Access page${suffix}: a WAF rule blocked ` +
+        'the request (look the Ray ID up in Security › Events).'
+      );
+    case 'cloudflare_error_page': {
+      const code =
+        paste.errorCode !== undefined && paste.errorCode !== ''
+          ? `Cloudflare error ${inlineCode(paste.errorCode, 12)}`
+          : 'a Cloudflare 1xxx error page';
+      return `The pasted page is ${code}, not an Access page${suffix}: the error number names the cause.`;
+    }
+    case 'access_block_page':
+      return details === '' ? undefined : `The pasted page is a Cloudflare Access block page (${details}).`;
+    case 'plain':
+      return undefined;
+  }
+}
+
+function renderNotFound(result: NotFoundResult, options: RenderResultOptions): KnownBlock[] {
+  const { notFound } = result;
+  const blocks: KnownBlock[] = [
+    header(`${EMOJI.not_found} No Access login for Ray ${result.rayId}`),
+    section(safeText(notFound.summary, BUDGET.summary), { verbatim: true }),
+    titled('Searched', searchedText(result.searched), 1000),
+  ];
+  const sources = notFound.likelySources.filter((source) => source.trim() !== '');
+  if (sources.length > 0) {
+    const lines = sources.map((source) => safeText(source, 300));
+    blocks.push(titled('Likely other sources', bulletList(lines, 1400), 1500));
+  }
+  const note = pasteNote(options.paste);
+  if (note !== undefined) blocks.push(context(`📋 ${note}`, { verbatim: true, max: BUDGET.note }));
+  if (notFound.maybeTooRecent) {
+    blocks.push(context("⏱️ Cloudflare's analytics lag about a minute — try again shortly."));
+  }
+  blocks.push(titled('Fix (admin)', safeText(notFound.adminFix, BUDGET.fix), BUDGET.fix));
+  blocks.push(titled('Tell the user', safeText(notFound.userMessage, BUDGET.tell), BUDGET.tell));
+  blocks.push(footer(result.rayId));
+  return blocks;
+}
+
+function waitText(seconds: number): string {
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
+const STATUS_PAGE = 'https://www.cloudflarestatus.com';
+
+/** One admin action per failure code; a new code fails to compile until it has one. */
+const ADMIN_ACTIONS: Record<LookupErrorCode, (failure: LookupFailure, now: Date) => string> = {
+  cloudflare_auth: () =>
+    'Cloudflare rejected the API token (wrong, expired or revoked). Create or roll the token in the ' +
+    'Cloudflare dashboard (My Profile › API Tokens), update the bot’s configuration and restart it.',
+  cloudflare_permission: (failure) => {
+    const permission =
+      failure.permission !== undefined && failure.permission.trim() !== ''
+        ? `*${safeText(failure.permission, 150)}*`
+        : 'the permission named above';
+    return (
+      'Edit the API token in the Cloudflare dashboard (My Profile › API Tokens) and add ' +
+      `${permission}, scoped to this account. No restart is needed.`
+    );
+  },
+  upstream_rate_limited: (failure, now) => {
+    const seconds = failure.retryAfterSeconds;
+    // A Retry-After beyond a day is noise, not a schedule; don't turn it into a date.
+    const when =
+      seconds !== undefined && Number.isFinite(seconds) && seconds >= 0 && seconds <= 86_400
+        ? `try again in ${waitText(Math.ceil(seconds))} (after ${slackDate(new Date(now.getTime() + Math.ceil(seconds) * 1000), '{time_secs}')})`
+        : 'try again in a few minutes';
+    return (
+      `Cloudflare allows 300 GraphQL queries per 5 minutes; ${when}. ` +
+      'If this happens often, other tools may share the token: give the bot its own.'
+    );
+  },
+  upstream_unavailable: () => `Cloudflare's API is failing; check ${STATUS_PAGE} and retry.`,
+  upstream_timeout: () =>
+    `Cloudflare didn't answer in time. Retry in a minute; if it keeps happening, check ${STATUS_PAGE} ` +
+    'or lower the bot’s look-back so each lookup needs fewer queries.',
+  upstream_bad_response: () =>
+    'Cloudflare sent an answer the bot could not read. Retry; if it persists, the bot’s logs hold the ' +
+    'detail (kept out of Slack) — report it to whoever runs the bot.',
+  upstream_query_error: () =>
+    'Cloudflare rejected the bot’s analytics query. This usually means the account’s plan or the dataset ' +
+    'settings changed; the bot’s logs hold the detail (kept out of Slack).',
+  dataset_unavailable: () =>
+    'The Access login dataset (`accessLoginRequestsAdaptiveGroups`) is not available to this token or ' +
+    'account. Check that Zero Trust is enabled on the account and that the token has *Account Analytics: Read*.',
+  config_invalid: () =>
+    'The bot’s configuration is invalid; the message above names the setting. Fix it in the bot’s ' +
+    'environment and restart the bot.',
+};
+
+function renderError(result: ErrorResult, options: RenderResultOptions): KnownBlock[] {
+  const { failure } = result;
+  return [
+    header(`${EMOJI.error} Couldn't look up Ray ${result.rayId}`),
+    section(safeText(failure.message, BUDGET.summary), { verbatim: true }),
+    // Only the permission name is API data; the other texts are ours and may auto-link the status page.
+    section(`*What the admin can do*\n${ADMIN_ACTIONS[failure.code](failure, options.now)}`, {
+      verbatim: failure.code === 'cloudflare_permission',
+    }),
+    footer(result.rayId, `error ${inlineCode(failure.code, 40)}`),
+  ];
+}
+
+/** The card for one Ray ID: found (allowed/denied), not found, or a failed lookup. */
+export function renderResultBlocks(result: RayIdResult, options: RenderResultOptions): KnownBlock[] {
+  switch (result.outcome) {
+    case 'allowed':
+    case 'denied':
+      return renderFound(result);
+    case 'not_found':
+      return renderNotFound(result, options);
+    case 'error':
+      return renderError(result, options);
+  }
+}
+
+/** Who made the request, for one-line summaries. Untrusted, unescaped. */
+export function userLabel(event: AccessLoginEvent, names: ResolvedNames): string {
+  if (names.userEmail !== undefined && names.userEmail.trim() !== '') return names.userEmail;
+  if (event.userUuid !== '') return `user ${event.userUuid}`;
+  return 'a non-identity request';
+}
+
+/**
+ * One escaped line for the message's top-level `text` (notifications, screen readers), e.g.
+ * "Access denied for alice@example.com to Grafana (Ray 74e4ac510dfdc44f): …".
+ */
+export function toFallbackLine(result: RayIdResult): string {
+  let line: string;
+  switch (result.outcome) {
+    case 'allowed':
+    case 'denied': {
+      const verb = result.outcome === 'denied' ? 'Access denied' : 'Access allowed';
+      line =
+        `${verb} for ${userLabel(result.event, result.names)} to ${appLabel(result.event, result.names)} ` +
+        `(Ray ${result.rayId}): ${result.explanation.summary}`;
+      break;
+    }
+    case 'not_found':
+      line = `No Access login found for Ray ${result.rayId}: ${result.notFound.summary}`;
+      break;
+    case 'error':
+      line = `Couldn't look up Ray ${result.rayId}: ${result.failure.message}`;
+      break;
+  }
+  return safeText(line.replace(/\s+/g, ' '), BUDGET.fallbackLine);
+}

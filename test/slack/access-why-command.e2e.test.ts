@@ -1,0 +1,171 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningBot, startBot } from '../../src/main.js';
+import { type CloudflareStandIn, startCloudflareStandIn } from '../../src/sandbox/cloudflare-stand-in.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { checkBlockKitLimits } from '../../src/slack/blocks/limits.js';
+import { postSlashCommand } from '../helpers/slack-request.js';
+
+const SIGNING_SECRET = 'e2e-signing-secret';
+const CF_TOKEN = 'cf-e2e-token-SECRET-0123456789';
+const BOT_TOKEN = 'xoxb-e2e-bot-token-SECRET';
+
+let slack: FakeSlack;
+let standIn: CloudflareStandIn;
+let bot: RunningBot;
+let url: string;
+const logs: string[] = [];
+let counter = 0;
+
+beforeAll(async () => {
+  // The fake Slack must be up first: Bolt calls auth.test as soon as the App is constructed.
+  slack = await startFakeSlack();
+  standIn = await startCloudflareStandIn({ token: CF_TOKEN });
+  bot = await startBot(
+    {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_SOCKET_MODE: 'false',
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      CLOUDFLARE_API_TOKEN: CF_TOKEN,
+      CLOUDFLARE_ACCOUNT_ID: standIn.dataset.accountId,
+      CLOUDFLARE_API_URL: standIn.apiUrl,
+      CLOUDFLARE_TIMEOUT_MS: '2000',
+      ACCESS_WHY_MAX_LOOKBACK_DAYS: '30',
+    },
+    (line) => logs.push(line),
+  );
+  url = `http://127.0.0.1:${bot.port}/slack/events`;
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await standIn?.close();
+  await slack?.close();
+});
+
+afterEach(() => standIn.clearFaults());
+
+interface Card {
+  response_type?: string;
+  text: string;
+  blocks: Parameters<typeof checkBlockKitLimits>[0]['blocks'];
+}
+
+/** Sends `/access-why <text>` and returns the ack and the card posted to response_url. */
+async function ask(text: string): Promise<{ status: number; ackBody: string; card: Card }> {
+  const id = `cmd-${++counter}`;
+  const response = await postSlashCommand(url, SIGNING_SECRET, text, slack.responseUrl(id));
+  const ackBody = await response.text();
+  const posted = await slack.waitFor((r) => r.path === `/response/${id}`, 8_000);
+  const card = posted.body as Card;
+  expect(checkBlockKitLimits(card)).toEqual([]);
+  return { status: response.status, ackBody, card };
+}
+
+const denial = () => {
+  const event = standIn.dataset.events.find(
+    (e) => e.isSuccessfulLogin === 0 && e.identityProvider === 'nonidentity',
+  );
+  if (!event) throw new Error('dataset needs a non-identity denial');
+  return event;
+};
+
+describe('/access-why end to end (HTTP mode, signed requests, loopback Slack and Cloudflare)', () => {
+  it('serves /healthz', async () => {
+    const response = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('ok');
+  });
+
+  it('acks a Ray ID with an empty 200 and answers privately with the card', async () => {
+    const event = denial();
+    const { status, ackBody, card } = await ask(event.cfRayId);
+    expect(status).toBe(200);
+    expect(ackBody).toBe('');
+    expect(card.response_type).toBe('ephemeral');
+    expect(card.text).toContain(event.cfRayId);
+    expect(card.text).toMatch(/denied/i);
+    const json = JSON.stringify(card.blocks);
+    expect(json).toContain(event.cfRayId);
+    expect(json).toContain(event.ipAddress);
+  });
+
+  it('finds the Ray ID in a whole pasted 403 page, with <!channel> neutralised', async () => {
+    const event = denial();
+    const page = [
+      '<!doctype html><html><head><title>Error – Cloudflare Access</title></head><body>',
+      "Forbidden. You don't have permission to view this. Please contact your system administrator.",
+      `Status code: 403 <!channel> <@U0BOSS> Ray ID: <strong>${event.cfRayId}</strong> MTLS Status: NONE`,
+      '</body></html>',
+    ].join('\n');
+    const { card } = await ask(page);
+    const json = JSON.stringify(card);
+    expect(json).toContain(event.cfRayId);
+    expect(json).not.toMatch(/<!channel>|<@U0BOSS>/);
+  });
+
+  it('answers an unknown Ray ID with a not-found card that names the searched window', async () => {
+    const { card } = await ask('Ray ID: 00000000deadbeef');
+    expect(card.text).toContain('00000000deadbeef');
+    expect(JSON.stringify(card.blocks)).toMatch(/[Ss]earched/);
+  });
+
+  it('answers a missing token permission with a card naming the permission, never the token', async () => {
+    standIn.injectFault({
+      target: 'graphql',
+      kind: 'status',
+      status: 403,
+      body: '{"errors":[{"message":"forbidden"}]}',
+    });
+    const { card } = await ask('Ray ID: 00000000deadbee1');
+    const json = JSON.stringify(card);
+    expect(json).toContain('Account Analytics Read');
+    expect(json).not.toContain(CF_TOKEN);
+    expect(json).not.toContain(BOT_TOKEN);
+  });
+
+  it('answers a 40 000-character paste inside Block Kit limits', async () => {
+    const event = denial();
+    const noise = 'lorem ipsum <b>dolor</b> & sit amet '.repeat(1200);
+    const { card } = await ask(
+      `${noise.slice(0, 20_000)} cf-ray: ${event.cfRayId}-SJC ${noise.slice(0, 19_900)}`,
+    );
+    expect(JSON.stringify(card.blocks)).toContain(event.cfRayId);
+  });
+
+  it('explains usage for an empty command and for help, in the ack itself', async () => {
+    for (const text of ['', 'help']) {
+      const response = await postSlashCommand(url, SIGNING_SECRET, text, slack.responseUrl('help'));
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as Card;
+      expect(body.response_type).toBe('ephemeral');
+      expect(body.text).toMatch(/access-why/);
+      expect(checkBlockKitLimits(body)).toEqual([]);
+    }
+  });
+
+  it('rejects a bad signature and a stale timestamp with 401 and answers nothing', async () => {
+    const bad = await postSlashCommand(url, 'wrong-secret', denial().cfRayId, slack.responseUrl('forged'));
+    expect(bad.status).toBe(401);
+    const staleTs = Math.floor(Date.now() / 1000) - 600;
+    const stale = await postSlashCommand(
+      url,
+      SIGNING_SECRET,
+      denial().cfRayId,
+      slack.responseUrl('stale'),
+      staleTs,
+    );
+    expect(stale.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(slack.requests.some((r) => r.path === '/response/forged' || r.path === '/response/stale')).toBe(
+      false,
+    );
+  });
+
+  it('never logs a token', () => {
+    expect(logs.join('\n')).not.toMatch(/SECRET/);
+  });
+});
