@@ -31,7 +31,9 @@ function likelySources(paste: PasteInfo): string[] {
 
 /** Explains a Ray ID with no Access login row: what was searched and what else could have answered 403. */
 export function explainNotFound(searched: SearchedRange, paste: PasteInfo, now: Date): NotFoundExplanation {
-  const maybeTooRecent = now.getTime() - searched.newest.getTime() < INGESTION_LAG_MS;
+  const notAccessPage = paste.kind === 'waf_block_page' || paste.kind === 'cloudflare_error_page';
+  // Unanchored searches end at now, so a 403 from a moment ago may simply not be queryable yet.
+  const maybeTooRecent = !notAccessPage && now.getTime() - searched.newest.getTime() < INGESTION_LAG_MS;
   const stopped =
     searched.limitedBy === 'configured_cap'
       ? 'the configured search limit (ACCESS_WHY_MAX_LOOKBACK_DAYS)'
@@ -50,10 +52,9 @@ export function explainNotFound(searched: SearchedRange, paste: PasteInfo, now: 
     summary,
     likelySources: likelySources(paste),
     maybeTooRecent,
-    adminFix:
-      paste.kind === 'waf_block_page' || paste.kind === 'cloudflare_error_page'
-        ? 'Look the Ray ID up in Security › Events for the zone (the WAF event log), not in Access.'
-        : 'Check Security › Events for the zone, then the tunnel (cloudflared) logs and the origin logs for this Ray ID.',
+    adminFix: notAccessPage
+      ? 'Look the Ray ID up in Security › Events for the zone (the WAF event log), not in Access.'
+      : 'Check Security › Events for the zone, then the tunnel (cloudflared) logs and the origin logs for this Ray ID.',
     userMessage:
       'Thanks — IT has the Ray ID. This block did not come from the company sign-in (Cloudflare Access); IT is checking the other layers.',
   };
