@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type AnalyticsSettings, createSampleDataset, type SampleDataset } from './dataset.js';
+import { listenOnLoopback } from './listen.js';
 import {
   type CloudflareGraphqlBody,
   createGraphqlExecutor,
@@ -447,14 +447,7 @@ export async function startCloudflareStandIn(
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
 
   function injectFault(fault: Fault): void {
     faults.push({ fault, remaining: fault.times ?? 1 });

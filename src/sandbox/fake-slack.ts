@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export interface RecordedSlackRequest {
   method: string;
@@ -144,14 +144,7 @@ export async function startFakeSlack(options: { port?: number } = {}): Promise<F
       res.end(JSON.stringify({ ok: false, error: 'internal_error' }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   const baseUrl = `http://127.0.0.1:${port}`;
 
   return {

@@ -1,20 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn, inlineCode, plainText, safeText, truncate } from '../../../src/slack/blocks/escape.js';
-
-function hasLoneSurrogate(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
-      i++;
-    } else if (code >= 0xdc00 && code <= 0xdfff) {
-      return true;
-    }
-  }
-  return false;
-}
+import { hasLoneSurrogate } from './assertions.js';
 
 /** Every `&` starts one of the three entities escapeMrkdwn produces. */
 function entitiesIntact(text: string): boolean {
