@@ -7,7 +7,12 @@
 /** The API `decision` of a policy: Allow, Block (`deny`), Service Auth (`non_identity`), Bypass. */
 export type PolicyDecision = 'allow' | 'deny' | 'non_identity' | 'bypass';
 
-export const POLICY_DECISIONS = ['allow', 'deny', 'non_identity', 'bypass'] as const satisfies readonly PolicyDecision[];
+export const POLICY_DECISIONS = [
+  'allow',
+  'deny',
+  'non_identity',
+  'bypass',
+] as const satisfies readonly PolicyDecision[];
 
 /** One selector of an Include / Require / Exclude list; `kind` is Cloudflare's JSON key. */
 export type Rule =

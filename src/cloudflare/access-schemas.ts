@@ -1,0 +1,532 @@
+import { z } from 'zod';
+import type { AccessLoginEvent } from '../core/access-event.js';
+import type {
+  AccessApp,
+  AccessGroup,
+  AppPolicy,
+  ApprovalGroup,
+  GatewayList,
+  IdentityProvider,
+  LastSeenIdentity,
+  PolicyContext,
+  PolicyUser,
+  PostureResult,
+  PostureRule,
+  RelatedApp,
+  Rule,
+  ServiceToken,
+} from '../core/policy/types.js';
+import { loginsResponseSchema, toAccessLoginEvent } from './graphql-schemas.js';
+
+// Wire shapes of Cloudflare's Access REST API (cloudflare-typescript zero-trust resources). Every
+// object is loose (Cloudflare adds fields) and every field Cloudflare may omit or null is optional.
+
+const str = z.string();
+const optStr = z.string().nullish();
+const optBool = z.boolean().nullish();
+const optNum = z.number().nullish();
+
+// ---------------------------------------------------------------------------------------------
+// Rules: `{ "<selector>": { …fields } }`. Read per selector; anything unreadable becomes `unknown`.
+
+const ruleBodies = {
+  everyone: z.looseObject({}),
+  ip: z.looseObject({ ip: str }),
+  ip_list: z.looseObject({ id: str }),
+  geo: z.looseObject({ country_code: str }),
+  certificate: z.looseObject({}),
+  common_name: z.looseObject({ common_name: str }),
+  service_token: z.looseObject({ token_id: str }),
+  any_valid_service_token: z.looseObject({}),
+  email: z.looseObject({ email: str }),
+  email_domain: z.looseObject({ domain: str }),
+  email_list: z.looseObject({ id: str }),
+  group: z.looseObject({ id: str }),
+  login_method: z.looseObject({ id: str }),
+  auth_method: z.looseObject({ auth_method: str }),
+  azureAD: z.looseObject({ id: str, identity_provider_id: optStr }),
+  // Older Okta rules carried `email` instead of `name`.
+  okta: z.looseObject({ name: optStr, email: optStr, identity_provider_id: optStr }),
+  gsuite: z.looseObject({ email: str, identity_provider_id: optStr }),
+  'github-organization': z.looseObject({ name: str, team: optStr, identity_provider_id: optStr }),
+  saml: z.looseObject({ attribute_name: str, attribute_value: str, identity_provider_id: optStr }),
+  oidc: z.looseObject({ claim_name: str, claim_value: str, identity_provider_id: optStr }),
+  auth_context: z.looseObject({ id: str, ac_id: optStr, identity_provider_id: optStr }),
+  device_posture: z.looseObject({ integration_uid: str }),
+  external_evaluation: z.looseObject({ evaluate_url: str, keys_url: optStr }),
+  user_risk_score: z.looseObject({ user_risk_score: z.array(str) }),
+  linked_app_token: z.looseObject({ app_uid: str }),
+  cloudflare_account_member: z.looseObject({ account_id: optStr }),
+} as const;
+
+type RuleKey = keyof typeof ruleBodies;
+
+function isRuleKey(key: string): key is RuleKey {
+  return Object.hasOwn(ruleBodies, key);
+}
+
+function idp(id: string | null | undefined): { idpId?: string } {
+  return id ? { idpId: id } : {};
+}
+
+function toKnownRule(key: RuleKey, body: unknown): Rule | undefined {
+  switch (key) {
+    case 'everyone':
+    case 'certificate':
+    case 'any_valid_service_token':
+      return ruleBodies[key].safeParse(body ?? {}).success ? { kind: key } : undefined;
+    case 'ip': {
+      const b = ruleBodies.ip.safeParse(body);
+      return b.success ? { kind: 'ip', ip: b.data.ip } : undefined;
+    }
+    case 'ip_list': {
+      const b = ruleBodies.ip_list.safeParse(body);
+      return b.success ? { kind: 'ip_list', listId: b.data.id } : undefined;
+    }
+    case 'geo': {
+      const b = ruleBodies.geo.safeParse(body);
+      return b.success ? { kind: 'geo', countryCode: b.data.country_code } : undefined;
+    }
+    case 'common_name': {
+      const b = ruleBodies.common_name.safeParse(body);
+      return b.success ? { kind: 'common_name', commonName: b.data.common_name } : undefined;
+    }
+    case 'service_token': {
+      const b = ruleBodies.service_token.safeParse(body);
+      return b.success ? { kind: 'service_token', tokenId: b.data.token_id } : undefined;
+    }
+    case 'email': {
+      const b = ruleBodies.email.safeParse(body);
+      return b.success ? { kind: 'email', email: b.data.email } : undefined;
+    }
+    case 'email_domain': {
+      const b = ruleBodies.email_domain.safeParse(body);
+      return b.success ? { kind: 'email_domain', domain: b.data.domain } : undefined;
+    }
+    case 'email_list': {
+      const b = ruleBodies.email_list.safeParse(body);
+      return b.success ? { kind: 'email_list', listId: b.data.id } : undefined;
+    }
+    case 'group': {
+      const b = ruleBodies.group.safeParse(body);
+      return b.success ? { kind: 'group', groupId: b.data.id } : undefined;
+    }
+    case 'login_method': {
+      const b = ruleBodies.login_method.safeParse(body);
+      return b.success ? { kind: 'login_method', idpId: b.data.id } : undefined;
+    }
+    case 'auth_method': {
+      const b = ruleBodies.auth_method.safeParse(body);
+      return b.success ? { kind: 'auth_method', authMethod: b.data.auth_method } : undefined;
+    }
+    case 'azureAD': {
+      const b = ruleBodies.azureAD.safeParse(body);
+      return b.success
+        ? { kind: 'azureAD', groupId: b.data.id, ...idp(b.data.identity_provider_id) }
+        : undefined;
+    }
+    case 'okta': {
+      const b = ruleBodies.okta.safeParse(body);
+      const name = b.success ? (b.data.name ?? b.data.email) : undefined;
+      return b.success && name ? { kind: 'okta', name, ...idp(b.data.identity_provider_id) } : undefined;
+    }
+    case 'gsuite': {
+      const b = ruleBodies.gsuite.safeParse(body);
+      return b.success
+        ? { kind: 'gsuite', email: b.data.email, ...idp(b.data.identity_provider_id) }
+        : undefined;
+    }
+    case 'github-organization': {
+      const b = ruleBodies['github-organization'].safeParse(body);
+      if (!b.success) return undefined;
+      return {
+        kind: 'github-organization',
+        name: b.data.name,
+        ...(b.data.team ? { team: b.data.team } : {}),
+        ...idp(b.data.identity_provider_id),
+      };
+    }
+    case 'saml': {
+      const b = ruleBodies.saml.safeParse(body);
+      if (!b.success) return undefined;
+      return {
+        kind: 'saml',
+        attributeName: b.data.attribute_name,
+        attributeValue: b.data.attribute_value,
+        ...idp(b.data.identity_provider_id),
+      };
+    }
+    case 'oidc': {
+      const b = ruleBodies.oidc.safeParse(body);
+      if (!b.success) return undefined;
+      return {
+        kind: 'oidc',
+        claimName: b.data.claim_name,
+        claimValue: b.data.claim_value,
+        ...idp(b.data.identity_provider_id),
+      };
+    }
+    case 'auth_context': {
+      const b = ruleBodies.auth_context.safeParse(body);
+      if (!b.success) return undefined;
+      return {
+        kind: 'auth_context',
+        id: b.data.id,
+        acId: b.data.ac_id ?? '',
+        ...idp(b.data.identity_provider_id),
+      };
+    }
+    case 'device_posture': {
+      const b = ruleBodies.device_posture.safeParse(body);
+      return b.success ? { kind: 'device_posture', integrationUid: b.data.integration_uid } : undefined;
+    }
+    case 'external_evaluation': {
+      const b = ruleBodies.external_evaluation.safeParse(body);
+      if (!b.success) return undefined;
+      return {
+        kind: 'external_evaluation',
+        evaluateUrl: b.data.evaluate_url,
+        ...(b.data.keys_url ? { keysUrl: b.data.keys_url } : {}),
+      };
+    }
+    case 'user_risk_score': {
+      const b = ruleBodies.user_risk_score.safeParse(body);
+      return b.success ? { kind: 'user_risk_score', levels: b.data.user_risk_score } : undefined;
+    }
+    case 'linked_app_token': {
+      const b = ruleBodies.linked_app_token.safeParse(body);
+      return b.success ? { kind: 'linked_app_token', appUid: b.data.app_uid } : undefined;
+    }
+    case 'cloudflare_account_member': {
+      const b = ruleBodies.cloudflare_account_member.safeParse(body ?? {});
+      if (!b.success) return undefined;
+      return {
+        kind: 'cloudflare_account_member',
+        ...(b.data.account_id ? { accountId: b.data.account_id } : {}),
+      };
+    }
+  }
+}
+
+/** Wire rule → core rule. Never throws and never drops a rule: what it cannot read stays `unknown`. */
+export function toRule(wire: unknown): Rule {
+  if (wire !== null && typeof wire === 'object' && !Array.isArray(wire)) {
+    const entries = Object.entries(wire);
+    // Only one selector per rule object; extra keys would mean a shape this code does not know.
+    if (entries.length === 1) {
+      const [key, body] = entries[0] ?? ['', undefined];
+      const known = isRuleKey(key) ? toKnownRule(key, body) : undefined;
+      if (known) return known;
+      return { kind: 'unknown', key, raw: wire };
+    }
+  }
+  return { kind: 'unknown', key: '(unreadable)', raw: wire };
+}
+
+const rulesSchema = z
+  .array(z.unknown())
+  .nullish()
+  .transform((rules) => rules ?? []);
+
+// ---------------------------------------------------------------------------------------------
+// Policies and apps
+
+const approvalGroupSchema = z.looseObject({
+  approvals_needed: optNum,
+  email_addresses: z.array(str).nullish(),
+  email_list_uuid: optStr,
+});
+
+export const policyWireSchema = z.looseObject({
+  id: str,
+  name: optStr,
+  decision: z.enum(['allow', 'deny', 'non_identity', 'bypass']),
+  precedence: optNum,
+  include: rulesSchema,
+  exclude: rulesSchema,
+  require: rulesSchema,
+  reusable: optBool,
+  approval_required: optBool,
+  approval_groups: z.array(approvalGroupSchema).nullish(),
+  purpose_justification_required: optBool,
+  purpose_justification_prompt: optStr,
+  isolation_required: optBool,
+  mfa_config: z.looseObject({ mfa_disabled: optBool }).nullish(),
+  session_duration: optStr,
+});
+export type PolicyWire = z.infer<typeof policyWireSchema>;
+
+export const appWireSchema = z.looseObject({
+  id: str,
+  name: optStr,
+  domain: optStr,
+  type: optStr,
+  aud: optStr,
+  allowed_idps: z.array(str).nullish(),
+  auto_redirect_to_identity: optBool,
+  policies: z.array(policyWireSchema).nullish(),
+});
+export type AppWire = z.infer<typeof appWireSchema>;
+
+function toApprovalGroup(wire: z.infer<typeof approvalGroupSchema>): ApprovalGroup {
+  return {
+    approvalsNeeded: wire.approvals_needed ?? 1,
+    emailAddresses: wire.email_addresses ?? [],
+    ...(wire.email_list_uuid ? { emailListId: wire.email_list_uuid } : {}),
+  };
+}
+
+/** Wire policy → core policy; `position` (1-based) stands in for a missing precedence. */
+export function toAppPolicy(wire: PolicyWire, position: number): AppPolicy {
+  const mfa = wire.mfa_config;
+  return {
+    id: wire.id,
+    name: wire.name ?? wire.id,
+    decision: wire.decision,
+    precedence: wire.precedence ?? position,
+    include: wire.include.map(toRule),
+    exclude: wire.exclude.map(toRule),
+    require: wire.require.map(toRule),
+    ...(wire.reusable != null ? { reusable: wire.reusable } : {}),
+    ...(wire.approval_required != null ? { approvalRequired: wire.approval_required } : {}),
+    ...(wire.approval_groups ? { approvalGroups: wire.approval_groups.map(toApprovalGroup) } : {}),
+    ...(wire.purpose_justification_required != null
+      ? { purposeJustificationRequired: wire.purpose_justification_required }
+      : {}),
+    ...(wire.purpose_justification_prompt
+      ? { purposeJustificationPrompt: wire.purpose_justification_prompt }
+      : {}),
+    ...(wire.isolation_required != null ? { isolationRequired: wire.isolation_required } : {}),
+    ...(mfa ? { mfaRequired: mfa.mfa_disabled !== true } : {}),
+    ...(wire.session_duration ? { sessionDuration: wire.session_duration } : {}),
+  };
+}
+
+/** Wire app (GET /access/apps/{id} result, policies embedded) → core app. */
+export function toAccessApp(wire: AppWire): AccessApp {
+  return {
+    id: wire.id,
+    name: wire.name ?? wire.id,
+    domain: wire.domain ?? '',
+    type: wire.type ?? 'self_hosted',
+    ...(wire.aud ? { aud: wire.aud } : {}),
+    allowedIdps: wire.allowed_idps ?? [],
+    policies: (wire.policies ?? []).map((p, i) => toAppPolicy(p, i + 1)),
+    ...(wire.auto_redirect_to_identity != null
+      ? { autoRedirectToIdentity: wire.auto_redirect_to_identity }
+      : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookup data
+
+export const groupWireSchema = z.looseObject({
+  id: str,
+  name: optStr,
+  include: rulesSchema,
+  exclude: rulesSchema,
+  require: rulesSchema,
+});
+
+export function toAccessGroup(wire: z.infer<typeof groupWireSchema>): AccessGroup {
+  return {
+    id: wire.id,
+    name: wire.name ?? wire.id,
+    include: wire.include.map(toRule),
+    exclude: wire.exclude.map(toRule),
+    require: wire.require.map(toRule),
+  };
+}
+
+export const identityProviderWireSchema = z.looseObject({ id: str, name: optStr, type: str });
+
+export function toIdentityProvider(wire: z.infer<typeof identityProviderWireSchema>): IdentityProvider {
+  return { id: wire.id, name: wire.name ?? wire.type, type: wire.type };
+}
+
+export const serviceTokenWireSchema = z.looseObject({
+  id: str,
+  client_id: optStr,
+  name: optStr,
+  expires_at: optStr,
+  enabled: optBool,
+});
+
+export function toServiceToken(wire: z.infer<typeof serviceTokenWireSchema>): ServiceToken {
+  return {
+    id: wire.id,
+    clientId: wire.client_id ?? '',
+    name: wire.name ?? wire.id,
+    ...(wire.expires_at ? { expiresAt: wire.expires_at } : {}),
+    ...(wire.enabled != null ? { enabled: wire.enabled } : {}),
+  };
+}
+
+export const postureRuleWireSchema = z.looseObject({ id: str, name: optStr, type: str });
+
+export function toPostureRule(wire: z.infer<typeof postureRuleWireSchema>): PostureRule {
+  return { id: wire.id, name: wire.name ?? wire.type, type: wire.type };
+}
+
+const listItemSchema = z.union([str, z.looseObject({ value: str })]);
+
+export const gatewayListWireSchema = z.looseObject({
+  id: str,
+  name: optStr,
+  type: optStr,
+  items: z.array(listItemSchema).nullish(),
+});
+
+/** Wire list (+ items, fetched from `/gateway/lists/{id}/items` when the list omits them) → core list. */
+export function toGatewayList(wire: z.infer<typeof gatewayListWireSchema>): GatewayList {
+  return {
+    id: wire.id,
+    name: wire.name ?? wire.id,
+    type: wire.type ?? '',
+    ...(wire.items ? { items: wire.items.map((i) => (typeof i === 'string' ? i : i.value)) } : {}),
+  };
+}
+
+const postureResultSchema = z.looseObject({
+  success: optBool,
+  rule_name: optStr,
+  type: optStr,
+  error: optStr,
+  timestamp: optStr,
+});
+
+const identityGroupSchema = z.looseObject({ id: optStr, name: optStr, email: optStr });
+
+export const lastSeenIdentityWireSchema = z.looseObject({
+  user_uuid: optStr,
+  email: optStr,
+  device_id: optStr,
+  is_warp: optBool,
+  is_gateway: optBool,
+  idp: z.looseObject({ id: optStr, type: optStr }).nullish(),
+  geo: z.looseObject({ country: optStr }).nullish(),
+  devicePosture: z.record(str, postureResultSchema).nullish(),
+  // get-identity carries these; last_seen_identity may not.
+  groups: z.array(identityGroupSchema).nullish(),
+  amr: z.array(str).nullish(),
+});
+
+function toPostureResult(wire: z.infer<typeof postureResultSchema>): PostureResult {
+  return {
+    ...(wire.success != null ? { success: wire.success } : {}),
+    ...(wire.rule_name ? { ruleName: wire.rule_name } : {}),
+    ...(wire.type ? { type: wire.type } : {}),
+    ...(wire.error ? { error: wire.error } : {}),
+    ...(wire.timestamp ? { timestamp: wire.timestamp } : {}),
+  };
+}
+
+export function toLastSeenIdentity(wire: z.infer<typeof lastSeenIdentityWireSchema>): LastSeenIdentity {
+  const idpId = wire.idp?.id;
+  const idpType = wire.idp?.type;
+  return {
+    ...(wire.user_uuid ? { userUuid: wire.user_uuid } : {}),
+    ...(wire.email ? { email: wire.email } : {}),
+    ...(wire.device_id ? { deviceId: wire.device_id } : {}),
+    ...(wire.is_warp != null ? { isWarp: wire.is_warp } : {}),
+    ...(wire.is_gateway != null ? { isGateway: wire.is_gateway } : {}),
+    ...(idpId || idpType
+      ? { idp: { ...(idpId ? { id: idpId } : {}), ...(idpType ? { type: idpType } : {}) } }
+      : {}),
+    ...(wire.geo?.country ? { country: wire.geo.country } : {}),
+    devicePosture: Object.fromEntries(
+      Object.entries(wire.devicePosture ?? {}).map(([id, r]) => [id, toPostureResult(r)]),
+    ),
+    ...(wire.groups
+      ? {
+          groups: wire.groups.map((g) => ({
+            ...(g.id ? { id: g.id } : {}),
+            ...(g.name ? { name: g.name } : {}),
+            ...(g.email ? { email: g.email } : {}),
+          })),
+        }
+      : {}),
+    ...(wire.amr ? { amr: wire.amr } : {}),
+  };
+}
+
+export const userWireSchema = z.looseObject({ id: optStr, email: optStr, name: optStr });
+
+export function toPolicyUser(wire: z.infer<typeof userWireSchema>): PolicyUser {
+  return {
+    ...(wire.id ? { id: wire.id } : {}),
+    ...(wire.email ? { email: wire.email } : {}),
+    ...(wire.name ? { name: wire.name } : {}),
+  };
+}
+
+export const relatedAppWireSchema = z.looseObject({ id: str, name: optStr, domain: optStr });
+
+function toRelatedApp(wire: z.infer<typeof relatedAppWireSchema>): RelatedApp {
+  return { id: wire.id, name: wire.name ?? wire.id, domain: wire.domain ?? '' };
+}
+
+/** The lookup data of one explanation, as the REST adapter (or a case file) gathers it. */
+export const policyContextWireSchema = z.looseObject({
+  identity_providers: z.array(identityProviderWireSchema).nullish(),
+  groups: z.array(groupWireSchema).nullish(),
+  lists: z.array(gatewayListWireSchema).nullish(),
+  service_tokens: z.array(serviceTokenWireSchema).nullish(),
+  posture_rules: z.array(postureRuleWireSchema).nullish(),
+  last_seen_identity: lastSeenIdentityWireSchema.nullish(),
+  user: userWireSchema.nullish(),
+  related_apps: z.array(relatedAppWireSchema).nullish(),
+  strict_service_token_auth: optBool,
+});
+export type PolicyContextWire = z.infer<typeof policyContextWireSchema>;
+
+/** Wire lookup data → core context; `now` is the clock the caller read. */
+export function toPolicyContext(wire: PolicyContextWire, now: Date): PolicyContext {
+  return {
+    identityProviders: (wire.identity_providers ?? []).map(toIdentityProvider),
+    groups: (wire.groups ?? []).map(toAccessGroup),
+    lists: (wire.lists ?? []).map(toGatewayList),
+    serviceTokens: (wire.service_tokens ?? []).map(toServiceToken),
+    postureRules: (wire.posture_rules ?? []).map(toPostureRule),
+    ...(wire.last_seen_identity ? { lastSeenIdentity: toLastSeenIdentity(wire.last_seen_identity) } : {}),
+    ...(wire.user ? { user: toPolicyUser(wire.user) } : {}),
+    ...(wire.related_apps ? { relatedApps: wire.related_apps.map(toRelatedApp) } : {}),
+    ...(wire.strict_service_token_auth != null
+      ? { strictServiceTokenAuth: wire.strict_service_token_auth }
+      : {}),
+    now,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A whole case: { event, app, context } (the CLI's `--case FILE`, and the shared policy cases)
+
+// The same row schema the GraphQL adapter validates with, so both entry points agree on the row.
+const loginRowSchema =
+  loginsResponseSchema.shape.viewer.shape.accounts.element.shape.accessLoginRequestsAdaptiveGroups.element.shape.dimensions.unwrap();
+
+export const policyCaseSchema = z.looseObject({
+  event: loginRowSchema,
+  app: appWireSchema,
+  context: policyContextWireSchema.nullish(),
+  // The shared cases keep the user next to the context rather than inside it.
+  user: userWireSchema.nullish(),
+});
+
+/**
+ * Parses one `{ event, app, context }` entry (event in GraphQL row form, app and lookups in REST form;
+ * extra keys ignored). Throws a ZodError on a malformed entry. `now` defaults to the event's time.
+ */
+export function parsePolicyCase(
+  json: unknown,
+  now?: Date,
+): { event: AccessLoginEvent; app: AccessApp; context: PolicyContext } {
+  const parsed = policyCaseSchema.parse(json);
+  const event = toAccessLoginEvent(parsed.event);
+  const eventTime = new Date(event.datetime);
+  const clock = now ?? (Number.isNaN(eventTime.getTime()) ? new Date(0) : eventTime);
+  const wireContext: PolicyContextWire = { ...(parsed.context ?? {}) };
+  if (!wireContext.user && parsed.user) wireContext.user = parsed.user;
+  return { event, app: toAccessApp(parsed.app), context: toPolicyContext(wireContext, clock) };
+}
