@@ -52,8 +52,8 @@ describe('access-why explain', () => {
     expect(code).toBe(0);
     const json = JSON.parse(stdout) as JsonOut;
     expect(json.results.map((r) => [r.rayId, r.outcome, r.cause])).toEqual([
-      [SAMPLE_RAY.warpRequired, 'denied', 'undetermined'],
-      [SAMPLE_RAY.mtlsMissing, 'denied', 'undetermined'],
+      [SAMPLE_RAY.warpRequired, 'denied', 'warp_required'],
+      [SAMPLE_RAY.mtlsMissing, 'denied', 'mtls_missing'],
       ['00000000deadbeef', 'not_found', 'not_found'],
     ]);
   });

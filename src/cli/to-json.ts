@@ -36,10 +36,26 @@ function toJsonResult(result: RayIdResult): JsonResult {
         ...(x.policy === undefined ? {} : { policy: x.policy }),
         determinable: x.determinable,
         ...(x.determinable ? {} : { needs: x.needs }),
+        ...(x.failedRule === undefined ? {} : { failedRule: x.failedRule }),
+        ...(x.matchedRule === undefined ? {} : { matchedRule: x.matchedRule }),
+        ...(x.secondaryCauses === undefined ? {} : { secondaryCauses: x.secondaryCauses }),
+        ...(x.replayDisagrees ? { replayDisagrees: true } : {}),
         summary: x.summary,
         evidence: x.evidence,
         adminFix: x.adminFix,
         userMessage: x.userMessage,
+        ...(result.policies === undefined
+          ? {}
+          : {
+              policies: result.policies.map((p) => ({
+                name: p.policy,
+                action: p.action,
+                status: p.status,
+                reached: p.reached,
+                reason: p.reason,
+              })),
+            }),
+        ...(result.recentFailedLogins === undefined ? {} : { recentFailedLogins: result.recentFailedLogins }),
         app: { id: event.appId, ...names },
         event,
         searched: { from: result.searched.oldest.toISOString(), to: result.searched.newest.toISOString() },

@@ -1,54 +1,211 @@
 import { z } from 'zod';
 import type { AccessLoginEvent, ResolvedNames } from '../core/access-event.js';
 import { LookupError } from '../core/errors.js';
-import type { AccessDirectory } from '../core/ports.js';
+import type { AccessApp, AccessGroup, GatewayList, PolicyContext, Rule } from '../core/policy/types.js';
+import { emptyPolicyContext } from '../core/policy/types.js';
+import type { AccessDirectory, Enrichment, FailedLogin } from '../core/ports.js';
+import {
+  appWireSchema,
+  gatewayListWireSchema,
+  groupWireSchema,
+  identityProviderWireSchema,
+  lastSeenIdentityWireSchema,
+  policyWireSchema,
+  postureRuleWireSchema,
+  serviceTokenWireSchema,
+  toAccessApp,
+  toAccessGroup,
+  toGatewayList,
+  toIdentityProvider,
+  toLastSeenIdentity,
+  toPostureRule,
+  toServiceToken,
+} from './access-schemas.js';
 import type { RestClient } from './rest-client.js';
 
-const APPS_PERMISSION = 'Access: Apps and Policies Read';
-const AUDIT_LOGS_PERMISSION = 'Access: Audit Logs Read';
+/** Token permissions, as Cloudflare's dashboard names them. */
+export const PERMISSIONS = {
+  apps: 'Access: Apps and Policies Read',
+  org: 'Access: Organizations, Identity Providers, and Groups Read',
+  tokens: 'Access: Service Tokens Read',
+  posture: 'Access: Device Posture Read',
+  audit: 'Access: Audit Logs Read',
+  gateway: 'Zero Trust Read',
+} as const;
 
-const appSchema = z.object({ name: z.string().optional(), domain: z.string().optional() }).loose();
-const identitySchema = z.object({ email: z.string().optional() }).loose();
+/** How many recent failed logins a card shows. */
+const RECENT_FAILURES = 5;
 
-const idPattern = /^[0-9a-zA-Z-]{1,64}$/;
+const listItemSchema = z.looseObject({ value: z.string() });
+const failedLoginSchema = z.looseObject({
+  expiration: z.unknown().optional(),
+  // Cloudflare documents an object; older clients saw a JSON string with the same keys.
+  metadata: z.union([z.string(), z.record(z.string(), z.unknown())]).nullish(),
+});
+const failedLoginMetadataSchema = z.looseObject({
+  ray_id: z.string().optional(),
+  datetime: z.string().optional(),
+  app_name: z.string().optional(),
+  user_email: z.string().optional(),
+});
 
-function gapFor(what: string, error: unknown): string {
+// Ids come from Cloudflare rows, but they end up in URL paths: refuse anything odd.
+const ID = /^[0-9A-Za-z-]{1,64}$/;
+
+function gapFor(what: string, consequence: string, error: unknown): string {
   if (error instanceof LookupError && error.code === 'cloudflare_permission') {
-    return `${what}: add *${error.permission}* to the token to see it`;
+    return `${what}: add *${error.permission}* to the token ${consequence}`;
   }
   if (error instanceof LookupError && error.status === 404) return `${what}: Cloudflare no longer has it`;
-  return `${what}: Cloudflare did not answer`;
+  return `${what}: Cloudflare did not answer (${error instanceof LookupError ? error.code : 'error'})`;
 }
 
-/** Resolves an event's app and user ids to names through Cloudflare REST; a failure leaves a gap, not an error. */
-export function createRestAccessDirectory(rest: RestClient, accountId: string): AccessDirectory {
-  const base = `/accounts/${encodeURIComponent(accountId)}/access`;
+function toFailedLogin(
+  wire: z.infer<typeof failedLoginSchema>,
+): (FailedLogin & { email?: string }) | undefined {
+  let metadata: unknown = wire.metadata;
+  if (typeof metadata === 'string') {
+    try {
+      metadata = JSON.parse(metadata);
+    } catch {
+      return undefined;
+    }
+  }
+  const parsed = failedLoginMetadataSchema.safeParse(metadata);
+  if (!parsed.success || !parsed.data.ray_id || !parsed.data.datetime) return undefined;
   return {
-    async resolveNames(event: AccessLoginEvent): Promise<ResolvedNames> {
-      const names: ResolvedNames = {};
-      const gaps: string[] = [];
-      // Ids come from Cloudflare, but they end up in a URL path: refuse anything odd.
-      const appId = idPattern.test(event.appId) ? event.appId : undefined;
-      const userId = idPattern.test(event.userUuid) ? event.userUuid : undefined;
-      const [app, identity] = await Promise.allSettled([
-        appId ? rest.get(`${base}/apps/${appId}`, appSchema, APPS_PERMISSION) : Promise.resolve(undefined),
+    rayId: parsed.data.ray_id.toLowerCase(),
+    datetime: parsed.data.datetime,
+    ...(parsed.data.app_name ? { appName: parsed.data.app_name } : {}),
+    ...(parsed.data.user_email ? { email: parsed.data.user_email } : {}),
+  };
+}
+
+/** Gateway list ids that any rule (in the app's policies or its rule groups) refers to. */
+function referencedListIds(app: AccessApp, groups: readonly AccessGroup[]): string[] {
+  const ids = new Set<string>();
+  const visit = (rules: readonly Rule[]) => {
+    for (const rule of rules) if (rule.kind === 'ip_list' || rule.kind === 'email_list') ids.add(rule.listId);
+  };
+  for (const holder of [...app.policies, ...groups]) {
+    visit(holder.include);
+    visit(holder.require);
+    visit(holder.exclude);
+  }
+  return [...ids].filter((id) => ID.test(id));
+}
+
+type Settled<T> = PromiseSettledResult<T>;
+const value = <T>(result: Settled<T>): T | undefined =>
+  result.status === 'fulfilled' ? result.value : undefined;
+
+/**
+ * Gathers what a replay needs through Cloudflare REST: every independent call in one parallel wave
+ * (then Gateway list items, which only the app's rules can name). A failed call becomes a gap that
+ * names the permission that would fill it; the explanation then says what it could not check.
+ */
+export function createRestAccessDirectory(rest: RestClient, accountId: string): AccessDirectory {
+  const account = `/accounts/${encodeURIComponent(accountId)}`;
+  const access = `${account}/access`;
+
+  async function loadApp(appId: string): Promise<AccessApp> {
+    const wire = await rest.get(`${access}/apps/${appId}`, appWireSchema, PERMISSIONS.apps);
+    if (Array.isArray(wire.policies)) return toAccessApp(wire);
+    // Older API versions return the app without its policies: list them separately.
+    const policies = await rest.list(`${access}/apps/${appId}/policies`, policyWireSchema, PERMISSIONS.apps);
+    return toAccessApp({ ...wire, policies });
+  }
+
+  async function loadList(listId: string): Promise<GatewayList> {
+    const [list, items] = await Promise.all([
+      rest.get(`${account}/gateway/lists/${listId}`, gatewayListWireSchema, PERMISSIONS.gateway),
+      rest.list(`${account}/gateway/lists/${listId}/items`, listItemSchema, PERMISSIONS.gateway),
+    ]);
+    return toGatewayList({ ...list, items });
+  }
+
+  return {
+    async enrich(event: AccessLoginEvent, now: Date): Promise<Enrichment> {
+      const appId = ID.test(event.appId) ? event.appId : undefined;
+      const userId = ID.test(event.userUuid) ? event.userUuid : undefined;
+      const none = Promise.resolve(undefined);
+      const [app, idps, groups, tokens, posture, lastSeen, failures] = await Promise.allSettled([
+        appId ? loadApp(appId) : none,
+        rest.list(`${access}/identity_providers`, identityProviderWireSchema, PERMISSIONS.org),
+        rest.list(`${access}/groups`, groupWireSchema, PERMISSIONS.org),
+        rest.list(`${access}/service_tokens`, serviceTokenWireSchema, PERMISSIONS.tokens),
+        rest.list(`${account}/devices/posture`, postureRuleWireSchema, PERMISSIONS.posture),
         userId
-          ? rest.get(`${base}/users/${userId}/last_seen_identity`, identitySchema, AUDIT_LOGS_PERMISSION)
-          : Promise.resolve(undefined),
+          ? rest.get(
+              `${access}/users/${userId}/last_seen_identity`,
+              lastSeenIdentityWireSchema,
+              PERMISSIONS.audit,
+            )
+          : none,
+        userId
+          ? rest.list(`${access}/users/${userId}/failed_logins`, failedLoginSchema, PERMISSIONS.audit)
+          : none,
       ]);
-      if (app.status === 'fulfilled') {
-        if (app.value?.name) names.appName = app.value.name;
-        if (app.value?.domain) names.appDomain = app.value.domain;
-      } else {
-        gaps.push(gapFor('App name', app.reason));
+
+      const gaps: string[] = [];
+      const note = <T>(result: Settled<T>, what: string, consequence: string) => {
+        if (result.status === 'rejected') gaps.push(gapFor(what, consequence, result.reason));
+      };
+      note(app, 'App and policies', 'to name the app and replay its policies');
+      note(idps, 'Identity providers', 'to name IdPs and check login methods');
+      note(groups, 'Access groups', 'to check rule groups');
+      note(tokens, 'Service tokens', 'to name tokens and check their expiry');
+      note(posture, 'Device posture rules', 'to check posture rules');
+      note(lastSeen, "User's last identity", "to see the user's email, IdP groups and posture results");
+      note(failures, 'Failed logins', "to list the user's recent failed logins");
+
+      const context: PolicyContext = {
+        ...emptyPolicyContext(now),
+        identityProviders: (value(idps) ?? []).map(toIdentityProvider),
+        groups: (value(groups) ?? []).map(toAccessGroup),
+        serviceTokens: (value(tokens) ?? []).map(toServiceToken),
+        postureRules: (value(posture) ?? []).map(toPostureRule),
+      };
+      const lastSeenWire = value(lastSeen);
+      if (lastSeenWire) context.lastSeenIdentity = toLastSeenIdentity(lastSeenWire);
+
+      const accessApp = value(app);
+      if (accessApp) {
+        const listResults = await Promise.allSettled(
+          referencedListIds(accessApp, context.groups).map(loadList),
+        );
+        context.lists = listResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        const failed = listResults.find((r) => r.status === 'rejected');
+        if (failed) note(failed, 'Gateway lists', 'to check IP and email list rules');
       }
-      if (identity.status === 'fulfilled') {
-        if (identity.value?.email) names.userEmail = identity.value.email;
-      } else {
-        gaps.push(gapFor('User email', identity.reason));
-      }
-      if (gaps.length > 0) names.gaps = gaps;
-      return names;
+
+      const recent = (value(failures) ?? [])
+        .map(toFailedLogin)
+        .filter((f): f is NonNullable<typeof f> => f !== undefined)
+        .sort((a, b) => b.datetime.localeCompare(a.datetime));
+      const email = context.lastSeenIdentity?.email ?? recent.find((f) => f.email)?.email;
+      if (userId) context.user = { id: userId, ...(email ? { email } : {}) };
+
+      const idp = context.identityProviders.find((p) => p.id === event.identityProvider);
+      const token = context.serviceTokens.find(
+        (t) => t.id === event.serviceTokenId || t.clientId === event.serviceTokenId,
+      );
+      const names: ResolvedNames = {
+        ...(accessApp?.name ? { appName: accessApp.name } : {}),
+        ...(accessApp?.domain ? { appDomain: accessApp.domain } : {}),
+        ...(email ? { userEmail: email } : {}),
+        ...(idp ? { identityProviderName: idp.name } : {}),
+        ...(event.serviceTokenId && token ? { serviceTokenName: token.name } : {}),
+        ...(gaps.length > 0 ? { gaps } : {}),
+      };
+      return {
+        names,
+        ...(accessApp ? { app: accessApp } : {}),
+        context,
+        ...(value(failures) === undefined
+          ? {}
+          : { recentFailedLogins: recent.slice(0, RECENT_FAILURES).map(({ email: _e, ...f }) => f) }),
+      };
     },
   };
 }

@@ -31,6 +31,8 @@ export interface ResolvedNames {
   appName?: string;
   appDomain?: string;
   userEmail?: string;
+  identityProviderName?: string;
+  serviceTokenName?: string;
   /** What could not be resolved and which token permission would resolve it. */
   gaps?: string[];
 }

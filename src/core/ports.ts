@@ -1,4 +1,5 @@
 import type { AccessLoginEvent, ResolvedNames } from './access-event.js';
+import type { AccessApp, PolicyContext } from './policy/types.js';
 import type { TimeWindow } from './search-window.js';
 
 /** The time range a search covered, for "not found" answers. */
@@ -27,9 +28,26 @@ export interface AccessEventSource {
   findByRayIds(rayIds: readonly string[], options: FindEventsOptions): Promise<Map<string, EventLookup>>;
 }
 
-/** Resolves ids in an event to names (Cloudflare REST in production). Never throws: unknown stays unknown. */
+/** One of the user's recent failed logins (Cloudflare's `failed_logins` seed endpoint). */
+export interface FailedLogin {
+  rayId: string;
+  datetime: string;
+  appName?: string;
+}
+
+/** What the directory found around one event: names, the app with its policies, lookup data. */
+export interface Enrichment {
+  names: ResolvedNames;
+  /** Absent when the app could not be read (permission, deleted app, outage): no replay then. */
+  app?: AccessApp;
+  context: PolicyContext;
+  /** The user's recent failed logins, newest first; absent for non-identity events or when unreadable. */
+  recentFailedLogins?: FailedLogin[];
+}
+
+/** Resolves an event's ids (Cloudflare REST in production). Never throws: what it cannot read becomes a gap. */
 export interface AccessDirectory {
-  resolveNames(event: AccessLoginEvent): Promise<ResolvedNames>;
+  enrich(event: AccessLoginEvent, now: Date): Promise<Enrichment>;
 }
 
 export type { TimeWindow };

@@ -1,8 +1,9 @@
 import type { AccessLoginEvent, ResolvedNames } from './access-event.js';
 import type { LookupFailure } from './errors.js';
+import type { PolicyExplanation, PolicyVerdict } from './explain/explain-denial.js';
 import type { Explanation } from './explanation.js';
 import type { PasteInfo } from './paste.js';
-import type { SearchedRange } from './ports.js';
+import type { FailedLogin, SearchedRange } from './ports.js';
 
 /** Why a Ray ID has no Access login row, and what else could have produced the 403. */
 export interface NotFoundExplanation {
@@ -21,7 +22,12 @@ export type RayIdResult =
       outcome: 'allowed' | 'denied';
       event: AccessLoginEvent;
       names: ResolvedNames;
-      explanation: Explanation;
+      /** From the replay when the app was readable (with the failed rule), else from the row alone. */
+      explanation: Explanation & Partial<Omit<PolicyExplanation, 'policies'>>;
+      /** The app's policies in evaluation order with their replayed verdicts; absent when not replayed. */
+      policies?: PolicyVerdict[];
+      /** The user's recent failed logins, newest first. */
+      recentFailedLogins?: FailedLogin[];
       searched: SearchedRange;
     }
   | { rayId: string; outcome: 'not_found'; searched: SearchedRange; notFound: NotFoundExplanation }

@@ -1,4 +1,5 @@
 import { toLookupFailure } from '../core/errors.js';
+import { explainLogin } from '../core/explain/explain-denial.js';
 import { explainEvent } from '../core/explain/explain-event.js';
 import { explainNotFound } from '../core/explain/explain-not-found.js';
 import { classifyPaste } from '../core/paste.js';
@@ -21,7 +22,7 @@ export interface ExplainRequest {
   anchor?: Date | undefined;
 }
 
-/** Extract → look up → resolve names → explain, one result per Ray ID, never throwing for upstream failures. */
+/** Extract → look up → enrich → replay the policies → explain, one result per Ray ID, never throwing for upstream failures. */
 export async function explainRayIds(
   deps: ExplainDependencies,
   request: ExplainRequest,
@@ -62,15 +63,24 @@ export async function explainRayIds(
           notFound: explainNotFound(lookup.searched, paste, now),
         };
       }
-      const names = await deps.directory.resolveNames(lookup.event);
-      const explanation = explainEvent(lookup.event, names);
+      const { event, searched } = lookup;
+      const { names, app, context, recentFailedLogins } = await deps.directory.enrich(event, now);
+      const extra = recentFailedLogins ? { recentFailedLogins } : {};
+      if (!app) {
+        // Without the app's policies only the row can speak; the gaps say which permission is missing.
+        const explanation = explainEvent(event, names);
+        return { rayId, outcome: explanation.decision, event, names, explanation, searched, ...extra };
+      }
+      const { policies, ...explanation } = explainLogin(event, app, context, names);
       return {
         rayId,
         outcome: explanation.decision,
-        event: lookup.event,
+        event,
         names,
         explanation,
-        searched: lookup.searched,
+        policies,
+        searched,
+        ...extra,
       };
     }),
   );

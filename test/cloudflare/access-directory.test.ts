@@ -14,44 +14,79 @@ const TOKEN = 'directory-token-SECRET';
 const http = createCloudflareHttp({ timeoutMs: 2_000 });
 afterAll(() => http.close());
 
-async function resolveWith(rayId: string, permissions: Permission[] = [...ALL_PERMISSIONS]) {
+async function enrich(rayId: string, permissions: Permission[] = [...ALL_PERMISSIONS]) {
   const standIn = await startCloudflareStandIn({ token: TOKEN, permissions });
   try {
     const row = standIn.dataset.events.find((e) => e.cfRayId === rayId);
     if (!row) throw new Error(`no sample event ${rayId}`);
     const rest = createRestClient({ apiUrl: standIn.apiUrl, apiToken: TOKEN, fetch: http.fetch });
-    const names = await createRestAccessDirectory(rest, standIn.dataset.accountId).resolveNames(
-      toAccessLoginEvent(row),
+    const event = toAccessLoginEvent(row);
+    const enrichment = await createRestAccessDirectory(rest, standIn.dataset.accountId).enrich(
+      event,
+      new Date(),
     );
-    const app = standIn.dataset.apps.find((a) => a.id === row.appId);
-    return { names, app, requests: standIn.requests.map((r) => r.path) };
+    return { enrichment, row, dataset: standIn.dataset, paths: standIn.requests.map((r) => r.path) };
   } finally {
     await standIn.close();
   }
 }
 
-describe('REST access directory', () => {
-  it('resolves the app name and domain and the user email, in parallel calls', async () => {
-    const { names, app, requests } = await resolveWith(SAMPLE_RAY.notInInclude);
-    expect(names.appName).toBe(app?.name);
-    expect(names.appDomain).toBe(app?.domain);
-    expect(names.userEmail).toMatch(/@/);
-    expect(names.gaps).toBeUndefined();
-    expect(requests).toHaveLength(2);
+describe('REST access directory (enrichment)', () => {
+  it('loads the app with its policies, the lookups, the user and failed logins in one wave', async () => {
+    const { enrichment, row, dataset, paths } = await enrich(SAMPLE_RAY.notInInclude);
+    const app = dataset.apps.find((a) => a.id === row.appId);
+    expect(enrichment.app?.name).toBe(app?.name);
+    expect(enrichment.app?.policies.map((p) => p.name)).toEqual(app?.policies.map((p) => p.name));
+    expect(enrichment.names).toMatchObject({ appName: app?.name, appDomain: app?.domain });
+    expect(enrichment.names.userEmail).toMatch(/@/);
+    expect(enrichment.names.gaps).toBeUndefined();
+    expect(enrichment.context.identityProviders).toHaveLength(dataset.identityProviders.length);
+    expect(enrichment.context.serviceTokens).toHaveLength(dataset.serviceTokens.length);
+    expect(enrichment.context.user?.email).toBe(enrichment.names.userEmail);
+    expect(enrichment.recentFailedLogins?.length).toBeGreaterThan(0);
+    const times = enrichment.recentFailedLogins?.map((f) => f.datetime) ?? [];
+    expect(times).toEqual([...times].sort().reverse());
+    // One call per lookup kind: app, IdPs, groups, tokens, posture, last seen identity, failed logins.
+    expect(
+      paths
+        .map((p) =>
+          p.replace(/[0-9a-f-]{36}/g, ':id').replace(`/client/v4/accounts/${dataset.accountId}/`, ''),
+        )
+        .sort(),
+    ).toEqual(
+      [
+        'access/apps/:id',
+        'access/groups',
+        'access/identity_providers',
+        'access/service_tokens',
+        'access/users/:id/failed_logins',
+        'access/users/:id/last_seen_identity',
+        'devices/posture',
+      ].sort(),
+    );
   });
 
-  it('skips the user call for a non-identity event', async () => {
-    const { names, requests } = await resolveWith(SAMPLE_RAY.mtlsMissing);
-    expect(names.userEmail).toBeUndefined();
-    expect(requests.every((p) => p.includes('/access/apps/'))).toBe(true);
+  it('names the service token a request presented', async () => {
+    const { enrichment, row, dataset } = await enrich(SAMPLE_RAY.serviceTokenExpired);
+    const token = dataset.serviceTokens.find(
+      (t) => t.id === row.serviceTokenId || t.client_id === row.serviceTokenId,
+    );
+    expect(enrichment.names.serviceTokenName).toBe(token?.name);
+    expect(enrichment.recentFailedLogins).toBeUndefined();
   });
 
   it('degrades to gaps naming the missing permission instead of failing', async () => {
-    const { names } = await resolveWith(SAMPLE_RAY.notInInclude, ['Account Analytics Read']);
-    expect(names.appName).toBeUndefined();
-    expect(names.gaps).toEqual([
-      'App name: add *Access: Apps and Policies Read* to the token to see it',
-      'User email: add *Access: Audit Logs Read* to the token to see it',
+    const { enrichment } = await enrich(SAMPLE_RAY.notInInclude, ['Account Analytics Read']);
+    expect(enrichment.app).toBeUndefined();
+    expect(enrichment.names.appName).toBeUndefined();
+    expect(enrichment.names.gaps).toEqual([
+      'App and policies: add *Access: Apps and Policies Read* to the token to name the app and replay its policies',
+      'Identity providers: add *Access: Organizations, Identity Providers, and Groups Read* to the token to name IdPs and check login methods',
+      'Access groups: add *Access: Organizations, Identity Providers, and Groups Read* to the token to check rule groups',
+      'Service tokens: add *Access: Service Tokens Read* to the token to name tokens and check their expiry',
+      'Device posture rules: add *Access: Device Posture Read* to the token to check posture rules',
+      "User's last identity: add *Access: Audit Logs Read* to the token to see the user's email, IdP groups and posture results",
+      "Failed logins: add *Access: Audit Logs Read* to the token to list the user's recent failed logins",
     ]);
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LookupError } from '../../src/core/errors.js';
+import { emptyPolicyContext } from '../../src/core/policy/types.js';
 import type { AccessDirectory, AccessEventSource, EventLookup, SearchedRange } from '../../src/core/ports.js';
 import { explainRayIds } from '../../src/usecases/explain-ray-ids.js';
 import { loginEvent, nonIdentityDenial } from '../fixtures/events.js';
+import { app, policy, r } from '../fixtures/policy/directory.js';
 
 const now = new Date('2026-11-22T12:00:00Z');
 const searched: SearchedRange = {
@@ -30,11 +32,20 @@ function fakeSource(events = [allowed, nonIdentityDenial]) {
   return { source, calls };
 }
 
+/** Knows the app of signed-in users (one Allow policy for example.com); not the non-identity app. */
 const directory: AccessDirectory = {
-  async resolveNames(event) {
-    return event.userUuid
-      ? { appName: 'Grafana', userEmail: 'ana@example.com' }
-      : { appName: 'Ingest', gaps: ['x'] };
+  async enrich(event, when) {
+    if (!event.userUuid) {
+      return { names: { gaps: ['App and policies: add a permission'] }, context: emptyPolicyContext(when) };
+    }
+    return {
+      names: { appName: 'Grafana', userEmail: 'ana@example.com' },
+      app: app([policy({ name: 'Staff', include: [r.domain('corp.example')] })], { name: 'Grafana' }),
+      context: { ...emptyPolicyContext(when), user: { email: 'ana@example.com' } },
+      recentFailedLogins: [
+        { rayId: 'abcdefabcdefabcd', datetime: '2026-11-21T10:00:00Z', appName: 'Grafana' },
+      ],
+    };
   },
 };
 
@@ -56,7 +67,28 @@ describe('explainRayIds', () => {
       ['0f0f0f0f0f0f0f0f', 'not_found'],
     ]);
     const denied = report.results[1];
-    expect(denied?.outcome === 'denied' && denied.names).toEqual({ appName: 'Ingest', gaps: ['x'] });
+    expect(denied?.outcome === 'denied' && denied.names).toEqual({
+      gaps: ['App and policies: add a permission'],
+    });
+    // Without the app, only the row speaks.
+    expect(denied?.outcome === 'denied' && denied.explanation.cause).toBe('undetermined');
+    expect(denied?.outcome === 'denied' && denied.policies).toBeUndefined();
+  });
+
+  it("replays the app's policies when the directory has them, and passes the failed logins on", async () => {
+    const { source } = fakeSource([loginEvent({ rayId: '2b2b2b2b2b2b2b2b' })]);
+    const report = await explainRayIds(
+      { events: source, directory, now: () => now },
+      { text: '2b2b2b2b2b2b2b2b' },
+    );
+    const result = report.results[0];
+    if (result?.outcome !== 'denied') throw new Error(`expected a denial, got ${result?.outcome}`);
+    expect(result.explanation.policy).toBe('Staff');
+    expect(result.explanation.cause).toBe('not_in_include');
+    expect(result.policies?.map((p) => [p.policy, p.icon])).toEqual([
+      ['Staff', expect.stringMatching(/✅|❌|❔/)],
+    ]);
+    expect(result.recentFailedLogins).toHaveLength(1);
   });
 
   it('returns no results (and calls nothing) when the text has no Ray ID', async () => {

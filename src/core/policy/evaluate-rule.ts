@@ -1077,11 +1077,25 @@ function relevance(scope: RuleScope, result: RuleResult): number {
   return order.indexOf(result.category);
 }
 
-/** Orders results by relevance to the request, keeping the policy's own order among equals. */
+/**
+ * Misses where the rule names this very request's subject (its token, its certificate) but a property
+ * failed: "your token expired" explains more than "the other listed token is not yours".
+ */
+const NEAR_MISS_CAUSES: ReadonlySet<string> = new Set([
+  'service_token_expired',
+  'service_token_wrong_action',
+  'mtls_common_name_mismatch',
+]);
+const nearMiss = (result: RuleResult) =>
+  result.cause !== undefined && NEAR_MISS_CAUSES.has(result.cause) ? 0 : 1;
+
+/** Orders results by relevance to the request, near misses first, keeping the policy's order among equals. */
 function byRelevance(results: readonly RuleResult[], scope: RuleScope): RuleResult[] {
   return results
     .map((r, i) => ({ r, i }))
-    .sort((a, b) => relevance(scope, a.r) - relevance(scope, b.r) || a.i - b.i)
+    .sort(
+      (a, b) => relevance(scope, a.r) - relevance(scope, b.r) || nearMiss(a.r) - nearMiss(b.r) || a.i - b.i,
+    )
     .map(({ r }) => r);
 }
 

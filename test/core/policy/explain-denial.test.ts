@@ -541,3 +541,28 @@ describe('explainLogin', () => {
     expect(x.evidence.some((e) => e.field === 'hasExistingJwt')).toBe(true);
   });
 });
+
+describe('choosing the rule to blame among several Include rules', () => {
+  it('blames the rule naming the presented token (expired), not the other listed token', () => {
+    const scrapers = policy({
+      name: 'Scrapers',
+      decision: 'non_identity',
+      include: [r.token(TOKEN.deployBot.id), r.token(TOKEN.oldCron.id)],
+    });
+    const x = explainLogin(tokenRequest(TOKEN.oldCron.id), app([scrapers]), directory());
+    expect(x.cause).toBe('service_token_expired');
+    expect(x.policy).toBe('Scrapers');
+    expect(x.failedRule).toMatchObject({ selector: 'service_token', value: TOKEN.oldCron.id });
+  });
+
+  it('still says "not authorized" when no listed token is the presented one', () => {
+    const scrapers = policy({
+      name: 'Scrapers',
+      decision: 'non_identity',
+      include: [r.token(TOKEN.deployBot.id)],
+    });
+    expect(explainLogin(tokenRequest(TOKEN.backupJob.id), app([scrapers]), directory()).cause).toBe(
+      'service_token_not_authorized',
+    );
+  });
+});
