@@ -2,16 +2,21 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
+import { z } from 'zod';
 import { renderText } from './cli/render-text.js';
 import { toJsonReport } from './cli/to-json.js';
+import { parsePolicyCase } from './cloudflare/access-schemas.js';
 import { createCloudflareAdapters } from './cloudflare/index.js';
 import { ConfigError, type Env, loadCloudflareConfig } from './config.js';
+import type { ExplainReport } from './core/report.js';
 import { blockKitBuilderUrl } from './slack/blocks/preview-url.js';
 import { renderReport } from './slack/blocks/render-report.js';
+import { explainCase } from './usecases/explain-case.js';
 import { explainRayIds } from './usecases/explain-ray-ids.js';
 
 const USAGE = `Usage: access-why explain [--json | --blocks] [--at <ISO time>] <text…>
        <paste> | access-why explain [--json | --blocks]
+       access-why explain --case FILE [--json]
 
 Finds the Ray IDs in the text (a Ray ID, a pasted 403 page, headers, a Slack message),
 looks each up in Cloudflare Access and explains the decision.
@@ -19,6 +24,9 @@ looks each up in Cloudflare Access and explains the decision.
   --json       print {"results":[{"rayId","outcome","cause",…}]}
   --blocks     print the Slack card (Block Kit JSON) and a Block Kit Builder link
   --at <time>  when the 403 happened (ISO 8601): the search starts there
+  --case FILE  replay offline: FILE holds {"event":{…GraphQL row…},"app":{…app with policies…},
+               "context":{identity_providers, groups, lists, service_tokens, posture_rules,
+               last_seen_identity, related_apps, user}}; no Cloudflare access needed
 
 Environment: CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID, optional CLOUDFLARE_API_URL,
 CLOUDFLARE_TIMEOUT_MS, ACCESS_WHY_MAX_LOOKBACK_DAYS (read from .env too).`;
@@ -31,6 +39,7 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readStdin: () => string | undefined;
+  readFile: (path: string) => string;
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 a lookup failed, 2 usage or configuration). */
@@ -52,6 +61,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`--at must be an ISO 8601 time, e.g. 2026-11-22T09:30:00Z\n\n${USAGE}`);
     return 2;
   }
+  if (values.case !== undefined) return explainCaseFile(values.case, values, io);
   const text = positionals.length > 1 ? positionals.slice(1).join(' ') : io.readStdin();
   if (!text?.trim()) {
     io.stderr(`Give the text to explain as arguments or on stdin.\n\n${USAGE}`);
@@ -73,19 +83,54 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       { events: cloudflare.events, directory: cloudflare.directory, now },
       { text, anchor },
     );
-    if (values.json) {
-      io.stdout(JSON.stringify(toJsonReport(report), null, 2));
-    } else if (values.blocks) {
-      const message = renderReport(report, { now: now() });
-      io.stdout(JSON.stringify(message, null, 2));
-      io.stdout(`\nPreview: ${blockKitBuilderUrl(message.blocks)}`);
-    } else {
-      io.stdout(renderText(report));
-    }
+    print(report, values, io, now());
     return report.results.some((r) => r.outcome === 'error') ? 1 : 0;
   } finally {
     await cloudflare.close();
   }
+}
+
+function print(
+  report: ExplainReport,
+  values: { json?: boolean | undefined; blocks?: boolean | undefined },
+  io: CliIo,
+  now: Date,
+) {
+  if (values.json) {
+    io.stdout(JSON.stringify(toJsonReport(report), null, 2));
+  } else if (values.blocks) {
+    const message = renderReport(report, { now });
+    io.stdout(JSON.stringify(message, null, 2));
+    io.stdout(`\nPreview: ${blockKitBuilderUrl(message.blocks)}`);
+  } else {
+    io.stdout(renderText(report));
+  }
+}
+
+function explainCaseFile(
+  file: string,
+  values: { json?: boolean | undefined; blocks?: boolean | undefined },
+  io: CliIo,
+): number {
+  let parsed: ReturnType<typeof parsePolicyCase>;
+  try {
+    parsed = parsePolicyCase(JSON.parse(io.readFile(file)));
+  } catch (error) {
+    const why =
+      error instanceof SyntaxError
+        ? 'it is not valid JSON'
+        : error instanceof z.ZodError
+          ? `it is not a case: ${error.issues
+              .slice(0, 5)
+              .map((i) => `${i.path.join('.') || '(top)'} ${i.message}`)
+              .join('; ')}`
+          : 'it cannot be read';
+    io.stderr(`Cannot use ${file}: ${why}.\n\n${USAGE}`);
+    return 2;
+  }
+  const report = explainCase(parsed.event, parsed.app, parsed.context);
+  print(report, values, io, parsed.context.now);
+  return 0;
 }
 
 function parseCliArgs(argv: string[]) {
@@ -96,6 +141,7 @@ function parseCliArgs(argv: string[]) {
       json: { type: 'boolean' },
       blocks: { type: 'boolean' },
       at: { type: 'string' },
+      case: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -115,6 +161,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
     readStdin,
+    readFile: (path) => readFileSync(path, 'utf8'),
   });
 }
 

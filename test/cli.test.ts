@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { type CloudflareStandIn, startCloudflareStandIn } from '../src/sandbox/cloudflare-stand-in.js';
 import { SAMPLE_RAY } from '../src/sandbox/dataset.js';
+import { wireCase } from './fixtures/policy/wire-case.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'cli-test-token-SECRET-42';
@@ -31,6 +34,7 @@ async function run(argv: string[], stdin?: string, envOverride?: Record<string, 
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     readStdin: () => stdin,
+    readFile: (path) => readFileSync(path, 'utf8'),
   });
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
@@ -112,5 +116,42 @@ describe('access-why explain', () => {
       options,
     );
     expect((JSON.parse(viaBin.stdout) as JsonOut).results[0]?.rayId).toBe(SAMPLE_RAY.warpRequired);
+    // Two cold Node + tsx starts: generous, because a busy two-core CI machine runs other suites meanwhile.
+  }, 60_000);
+
+  describe('--case FILE (offline replay, no Cloudflare needed)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'access-why-case-'));
+    const file = join(dir, 'case.json');
+    writeFileSync(file, JSON.stringify(wireCase()));
+
+    it('prints the results JSON with cause, policy, determinable and needs', async () => {
+      const { code, stdout } = await run(['explain', '--case', file, '--json'], undefined, {});
+      expect(code).toBe(0);
+      const result = (JSON.parse(stdout) as { results: Array<Record<string, unknown>> }).results[0];
+      expect(result).toMatchObject({
+        rayId: '8f00aa11bb22cc33',
+        outcome: 'denied',
+        cause: 'needs_idp_group_data',
+        policy: 'Treasury team',
+        determinable: false,
+        needs: expect.arrayContaining([expect.stringMatching(/identity-provider groups/)]),
+      });
+      expect(result?.summary).toEqual(expect.any(String));
+      expect(result?.userMessage).toEqual(expect.any(String));
+      expect(result?.adminFix).toEqual(expect.any(String));
+    });
+
+    it('explains what is wrong with a bad case file', async () => {
+      const bad = join(dir, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ event: { cfRayId: 'x' } }));
+      const notCase = await run(['explain', '--case', bad, '--json'], undefined, {});
+      expect(notCase.code).toBe(2);
+      expect(notCase.stderr).toMatch(/it is not a case: event\.appId/);
+      writeFileSync(bad, '{ nope');
+      expect((await run(['explain', '--case', bad], undefined, {})).stderr).toMatch(/not valid JSON/);
+      expect((await run(['explain', '--case', join(dir, 'missing.json')], undefined, {})).stderr).toMatch(
+        /cannot be read/,
+      );
+    });
   });
 });

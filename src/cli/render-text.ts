@@ -8,7 +8,7 @@ function renderResult(result: RayIdResult): string[] {
     case 'denied': {
       const { explanation: x, event, names } = result;
       const lines = [
-        `Ray ${result.rayId}: ${result.outcome.toUpperCase()} (${x.cause})`,
+        `Ray ${result.rayId}: ${result.outcome.toUpperCase()} (${x.cause}${x.policy ? `, policy '${x.policy}'` : ''})`,
         wrap(
           'App',
           names.appName ? `${names.appName}${names.appDomain ? ` (${names.appDomain})` : ''}` : event.appId,
@@ -22,7 +22,19 @@ function renderResult(result: RayIdResult): string[] {
         wrap('Fix', x.adminFix),
         wrap('Tell user', x.userMessage),
       ];
+      if (result.policies?.length) {
+        lines.push('  Policies (in evaluation order):');
+        for (const p of result.policies) {
+          lines.push(
+            `    ${p.icon} ${p.action} '${p.policy}'${p.reached ? '' : ' (not reached)'}: ${p.reason}`,
+          );
+        }
+      }
       if (!x.determinable) lines.push(wrap('Needs', x.needs.join('; ')));
+      if (result.recentFailedLogins?.length) {
+        const recent = result.recentFailedLogins.map((f) => `${f.datetime} ${f.appName ?? ''} (${f.rayId})`);
+        lines.push(wrap('Failures', `${recent.length} recent: ${recent.join('; ')}`));
+      }
       for (const gap of names.gaps ?? []) lines.push(wrap('Missing', gap));
       return lines;
     }
@@ -41,6 +53,7 @@ function renderResult(result: RayIdResult): string[] {
           : []),
         wrap('Fix', result.notFound.adminFix),
         wrap('Tell user', result.notFound.userMessage),
+        ...(result.notFound.gaps ?? []).map((gap) => wrap('Missing', gap)),
       ];
     case 'error':
       return [

@@ -58,7 +58,14 @@ function toJsonResult(result: RayIdResult): JsonResult {
         ...(result.recentFailedLogins === undefined ? {} : { recentFailedLogins: result.recentFailedLogins }),
         app: { id: event.appId, ...names },
         event,
-        searched: { from: result.searched.oldest.toISOString(), to: result.searched.newest.toISOString() },
+        ...(result.searched === undefined
+          ? {}
+          : {
+              searched: {
+                from: result.searched.oldest.toISOString(),
+                to: result.searched.newest.toISOString(),
+              },
+            }),
       };
     }
     case 'not_found':
@@ -71,6 +78,8 @@ function toJsonResult(result: RayIdResult): JsonResult {
         maybeTooRecent: result.notFound.maybeTooRecent,
         adminFix: result.notFound.adminFix,
         userMessage: result.notFound.userMessage,
+        ...(result.notFound.identityLog === undefined ? {} : { identityLog: result.notFound.identityLog }),
+        ...(result.notFound.gaps === undefined ? {} : { gaps: result.notFound.gaps }),
         searched: {
           from: result.searched.oldest.toISOString(),
           to: result.searched.newest.toISOString(),

@@ -3,7 +3,7 @@ import type { AccessLoginEvent, ResolvedNames } from '../core/access-event.js';
 import { LookupError } from '../core/errors.js';
 import type { AccessApp, AccessGroup, GatewayList, PolicyContext, Rule } from '../core/policy/types.js';
 import { emptyPolicyContext } from '../core/policy/types.js';
-import type { AccessDirectory, Enrichment, FailedLogin } from '../core/ports.js';
+import type { AccessDirectory, Enrichment, FailedLogin, IdentityLogEntry, LogSearch } from '../core/ports.js';
 import {
   appWireSchema,
   gatewayListWireSchema,
@@ -49,6 +49,19 @@ const failedLoginMetadataSchema = z.looseObject({
   user_email: z.string().optional(),
 });
 
+const accessRequestSchema = z.looseObject({
+  ray_id: z.string(),
+  created_at: z.string(),
+  allowed: z.boolean().optional(),
+  app_domain: z.string().optional(),
+  user_email: z.string().optional(),
+  ip_address: z.string().optional(),
+  connection: z.string().optional(),
+});
+const userSchema = z.looseObject({ id: z.string(), email: z.string().optional() });
+/** Rows read from the identity log per search; it has no Ray ID filter, so recent rows are scanned. */
+const LOG_ROWS = 1000;
+
 // Ids come from Cloudflare rows, but they end up in URL paths: refuse anything odd.
 const ID = /^[0-9A-Za-z-]{1,64}$/;
 
@@ -81,18 +94,22 @@ function toFailedLogin(
   };
 }
 
-/** Gateway list ids that any rule (in the app's policies or its rule groups) refers to. */
+/** Gateway list ids named by the app's rules, directly or through the rule groups it uses (recursively). */
 function referencedListIds(app: AccessApp, groups: readonly AccessGroup[]): string[] {
-  const ids = new Set<string>();
-  const visit = (rules: readonly Rule[]) => {
-    for (const rule of rules) if (rule.kind === 'ip_list' || rule.kind === 'email_list') ids.add(rule.listId);
+  const lists = new Set<string>();
+  const seenGroups = new Set<string>();
+  const visit = (holder: { include: readonly Rule[]; require: readonly Rule[]; exclude: readonly Rule[] }) => {
+    for (const rule of [...holder.include, ...holder.require, ...holder.exclude]) {
+      if (rule.kind === 'ip_list' || rule.kind === 'email_list') lists.add(rule.listId);
+      if (rule.kind === 'group' && !seenGroups.has(rule.groupId)) {
+        seenGroups.add(rule.groupId);
+        const group = groups.find((g) => g.id === rule.groupId);
+        if (group) visit(group);
+      }
+    }
   };
-  for (const holder of [...app.policies, ...groups]) {
-    visit(holder.include);
-    visit(holder.require);
-    visit(holder.exclude);
-  }
-  return [...ids].filter((id) => ID.test(id));
+  for (const policy of app.policies) visit(policy);
+  return [...lists].filter((id) => ID.test(id));
 }
 
 type Settled<T> = PromiseSettledResult<T>;
@@ -124,7 +141,75 @@ export function createRestAccessDirectory(rest: RestClient, accountId: string): 
     return toGatewayList({ ...list, items });
   }
 
+  async function identityLog(search: LogSearch): Promise<IdentityLogEntry[]> {
+    const rows = await rest.get(
+      `${access}/logs/access_requests`,
+      z.array(accessRequestSchema),
+      PERMISSIONS.audit,
+      {
+        since: search.since.toISOString(),
+        until: search.until.toISOString(),
+        limit: String(LOG_ROWS),
+        direction: 'desc',
+      },
+    );
+    return rows.map((row) => ({
+      source: 'access_requests' as const,
+      rayId: row.ray_id.toLowerCase().replace(/-[a-z]{3}$/, ''),
+      datetime: row.created_at,
+      ...(row.allowed === undefined ? {} : { allowed: row.allowed }),
+      ...(row.app_domain ? { appDomain: row.app_domain } : {}),
+      ...(row.user_email ? { userEmail: row.user_email } : {}),
+      ...(row.ip_address ? { ipAddress: row.ip_address } : {}),
+      ...(row.connection ? { connection: row.connection } : {}),
+    }));
+  }
+
+  async function failedLoginsOf(email: string): Promise<IdentityLogEntry[]> {
+    const users = await rest.list(`${access}/users`, userSchema, PERMISSIONS.audit, { email });
+    const user = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
+    if (!user || !ID.test(user.id)) return [];
+    const failures = await rest.list(
+      `${access}/users/${user.id}/failed_logins`,
+      failedLoginSchema,
+      PERMISSIONS.audit,
+    );
+    return failures.flatMap((wire) => {
+      const f = toFailedLogin(wire);
+      return f
+        ? [
+            {
+              source: 'failed_logins' as const,
+              rayId: f.rayId,
+              datetime: f.datetime,
+              allowed: false,
+              userEmail: f.email ?? email,
+              ...(f.appName ? { appName: f.appName } : {}),
+            },
+          ]
+        : [];
+    });
+  }
+
   return {
+    async findInLogs(rayIds, search) {
+      const wanted = new Set(rayIds);
+      const [log, failures] = await Promise.allSettled([
+        identityLog(search),
+        search.userEmail ? failedLoginsOf(search.userEmail) : Promise.resolve([]),
+      ]);
+      const gaps: string[] = [];
+      if (log.status === 'rejected')
+        gaps.push(gapFor('Identity log', 'to search it for Ray IDs analytics lacks', log.reason));
+      if (failures.status === 'rejected')
+        gaps.push(gapFor('Failed logins', "to search the user's failed logins", failures.reason));
+      const found = new Map<string, IdentityLogEntry>();
+      for (const entry of [...(value(log) ?? []), ...(value(failures) ?? [])]) {
+        if (wanted.has(entry.rayId) && !found.has(entry.rayId)) found.set(entry.rayId, entry);
+      }
+      return { found, gaps };
+    },
+
     async enrich(event: AccessLoginEvent, now: Date): Promise<Enrichment> {
       const appId = ID.test(event.appId) ? event.appId : undefined;
       const userId = ID.test(event.userUuid) ? event.userUuid : undefined;

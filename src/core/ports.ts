@@ -45,9 +45,35 @@ export interface Enrichment {
   recentFailedLogins?: FailedLogin[];
 }
 
+/** A Ray ID found in Access's own logs (identity log or a user's failed logins) rather than in analytics. */
+export interface IdentityLogEntry {
+  source: 'access_requests' | 'failed_logins';
+  rayId: string;
+  datetime: string;
+  allowed?: boolean;
+  appDomain?: string;
+  appName?: string;
+  userEmail?: string;
+  ipAddress?: string;
+  /** The identity provider (connection) used. */
+  connection?: string;
+}
+
+export interface LogSearch {
+  since: Date;
+  until: Date;
+  /** The requester's email when known: their failed logins are searched too. */
+  userEmail?: string | undefined;
+}
+
 /** Resolves an event's ids (Cloudflare REST in production). Never throws: what it cannot read becomes a gap. */
 export interface AccessDirectory {
   enrich(event: AccessLoginEvent, now: Date): Promise<Enrichment>;
+  /** Looks Ray IDs up in Access's identity log (and a user's failed logins) for the ones analytics lacks. */
+  findInLogs(
+    rayIds: readonly string[],
+    search: LogSearch,
+  ): Promise<{ found: Map<string, IdentityLogEntry>; gaps: string[] }>;
 }
 
 export type { TimeWindow };

@@ -3,7 +3,7 @@ import type { LookupFailure } from './errors.js';
 import type { PolicyExplanation, PolicyVerdict } from './explain/explain-denial.js';
 import type { Explanation } from './explanation.js';
 import type { PasteInfo } from './paste.js';
-import type { FailedLogin, SearchedRange } from './ports.js';
+import type { FailedLogin, IdentityLogEntry, SearchedRange } from './ports.js';
 
 /** Why a Ray ID has no Access login row, and what else could have produced the 403. */
 export interface NotFoundExplanation {
@@ -14,6 +14,10 @@ export interface NotFoundExplanation {
   maybeTooRecent: boolean;
   adminFix: string;
   userMessage: string;
+  /** Access's own log has the Ray ID although analytics has no row: the request did reach Access. */
+  identityLog?: IdentityLogEntry;
+  /** Lookups that could not run (missing permission, outage). */
+  gaps?: string[];
 }
 
 export type RayIdResult =
@@ -28,7 +32,8 @@ export type RayIdResult =
       policies?: PolicyVerdict[];
       /** The user's recent failed logins, newest first. */
       recentFailedLogins?: FailedLogin[];
-      searched: SearchedRange;
+      /** The time range searched; absent when the event came from a case file, not a search. */
+      searched?: SearchedRange;
     }
   | { rayId: string; outcome: 'not_found'; searched: SearchedRange; notFound: NotFoundExplanation }
   | { rayId: string; outcome: 'error'; failure: LookupFailure };

@@ -39,6 +39,7 @@ export type SampleEventKind =
   | 'gateway_required'
   | 'country_not_allowed'
   | 'ip_not_allowed'
+  | 'excluded_by_rule'
   | 'not_in_include'
   | 'block_policy_matched'
   | 'service_token_expired'
@@ -157,6 +158,29 @@ export interface PostureRule {
   match: Array<{ platform: string }>;
 }
 
+export type GatewayListType = 'IP' | 'EMAIL' | 'DOMAIN' | 'URL' | 'SERIAL';
+
+/** `/gateway/lists/{id}/items` item. */
+export interface GatewayListItem {
+  value: string;
+  description?: string;
+  created_at: string;
+}
+
+/**
+ * A Zero Trust (Gateway) list: `/gateway/lists/{id}` serves it without `items` and with their `count`;
+ * `/gateway/lists/{id}/items` pages through the items. Access rules name it as `ip_list` / `email_list`.
+ */
+export interface GatewayList {
+  id: string;
+  name: string;
+  type: GatewayListType;
+  description: string;
+  items: GatewayListItem[];
+  created_at: string;
+  updated_at: string;
+}
+
 export interface AccessUser {
   id: string;
   uid: string;
@@ -264,6 +288,7 @@ export interface SampleDataset {
   groups: AccessGroup[];
   serviceTokens: ServiceToken[];
   postureRules: PostureRule[];
+  gatewayLists: GatewayList[];
   users: AccessUser[];
   failedLogins: Record<string, FailedLogin[]>;
   lastSeenIdentities: Record<string, LastSeenIdentity>;
@@ -295,6 +320,8 @@ const ID = {
   postureGateway: 'd4d38f88-ffba-44be-ae77-94e3e8410f43',
   postureDisk: '3eaa2eb7-21cb-4e17-a53f-108551ca6747',
   postureOs: 'db8f0c48-6448-4b46-b2e9-3da27f0b2473',
+  listOfficeEgress: '50f94795-3e7f-4329-9a08-32d7b113da98',
+  listContractors: '9911ba8e-4988-4022-aa4a-e4bb887e5dfb',
   appWiki: 'c65ddea0-21bb-453d-a212-0672b0a716f9',
   appGrafana: 'fb4485c1-aca7-468d-a6e4-35956aeab902',
   appSsh: '4a349b8e-0b06-4cb1-9489-dc5ef1b3edc7',
@@ -304,6 +331,7 @@ const ID = {
   appMetrics: 'bfb79920-2f29-4a2f-92f2-c9c1f64e6f57',
   appHr: '6bf9851e-a9fc-47ed-84f5-961a1acac219',
   appStatus: 'b51b2303-67fe-4e3a-aca7-aaa011b44433',
+  appFinance: 'd690f16c-49b5-4234-a0a8-429501dd05bc',
   policyOfficeBypass: '3c23242d-8300-4eca-b615-2c5e5d8886ad',
   policyBlockRegions: '77cb5dc1-117d-417a-addf-1515009bd485',
   policyStatusBypass: 'fc771601-50ce-420a-ad7d-202bb8d28cfc',
@@ -318,6 +346,7 @@ const ID = {
   policyMetricsScrapers: '2793b69f-fba8-48e5-8aae-e1c59eef1f04',
   policyHrSync: 'a7f167c2-1214-440f-ba6b-76dcd0b9420f',
   policyHrStaff: '09c62261-6719-4523-a886-fd9b9f118a6d',
+  policyFinanceOffice: 'e24c273f-74a9-4d3e-8ac5-c3ac3297dfe0',
   userAlice: '4e75dd2b-032a-4bf7-adf7-7a3df48569a0',
   userBen: '5baeaf27-b77f-4992-9b9f-7ea4686af18a',
   userPriya: 'e2ef5841-570a-426c-93a7-223ccffca564',
@@ -325,6 +354,8 @@ const ID = {
   userEmma: 'ff60eb0e-44ac-4d5e-b641-6d626789a254',
   userFrank: '9229a077-fd20-47e1-8e81-e60c8736aa6d',
   userGrace: '29e65eba-606f-4599-84ae-b2fb0d1fd49b',
+  userOlivia: '303448b6-f84c-4360-9eff-bee2194c99f3',
+  userMaya: '67ff849a-8526-4e31-ad25-35482f243936',
   deviceBen: '782b54d6-e9f9-4903-bb2c-bef5a5bc26ed',
   deviceFrank: '551982d8-8ceb-4d10-bd61-62c9dc54fb60',
   deviceGrace: 'c0d53743-c99b-450c-a370-2eee93e1bf13',
@@ -340,6 +371,7 @@ const AUD = {
   metrics: 'bc1b404cc3974767c812731c5d010afe51a38eee0c3042fd0cf1e7f3c51322c1',
   hr: 'e324b6cb4d56fe320a5bc6565577b5eb643fbcd1699a9ed30f55354836cdca98',
   status: '7e00c74d8df1a157aa100835484fe78f813b6820bbdae2b7d7cec0e5da03d195',
+  finance: '3873db17b5a9d65cb3493d7040de2e9f24ddad05dfe67b98c02920717004c642',
 } as const;
 
 /** Ray IDs of the featured sample events, named by what they show. */
@@ -350,6 +382,10 @@ export const SAMPLE_RAY = {
   gatewayRequired: '8aa5643e082166f5',
   countryNotAllowed: '20fc1e1e5bad9012',
   ipNotAllowed: '8e8a5398009cb261',
+  /** Same cause, decided by an `ip_list` rule (the 'Office egress IPs' Gateway list). */
+  ipListNotAllowed: '124c772e9467cc56',
+  /** An `email_list` rule (the 'Contractors' Gateway list) in an Exclude. */
+  excludedByEmailList: 'a2ee5ef7c204e55e',
   notInInclude: '27bc10c8dea9ba1e',
   blockPolicyMatched: '33c9fa46c1732038',
   serviceTokenExpired: 'c0c92ebf6ded10b1',
@@ -643,6 +679,41 @@ export function createSampleDataset(now: Date): SampleDataset {
     },
   ];
 
+  // Zero Trust lists; Access rules name them by id (`ip_list`, `email_list`), and Gateway policies share them.
+  const gatewayLists: GatewayList[] = [
+    {
+      id: ID.listOfficeEgress,
+      name: 'Office egress IPs',
+      type: 'IP',
+      description: 'Public egress addresses of the Portland and Dublin offices',
+      items: [
+        { value: '203.0.113.0/24', description: 'Portland HQ', created_at: CREATED },
+        { value: '2001:db8:4f2a:ff00::/56', description: 'Portland HQ (IPv6)', created_at: CREATED },
+        { value: '198.51.100.36', description: 'Dublin office (static line)', created_at: CREATED },
+        { value: '192.0.2.224/28', created_at: UPDATED },
+      ],
+      created_at: CREATED,
+      updated_at: UPDATED,
+    },
+    {
+      id: ID.listContractors,
+      name: 'Contractors',
+      type: 'EMAIL',
+      description: 'External people working for Northwind, whatever their mailbox',
+      items: [
+        { value: 'lena.vogt@contractor.example', description: 'Design agency', created_at: CREATED },
+        { value: 'omar.haddad@contractor.example', description: 'Design agency', created_at: CREATED },
+        {
+          value: 'maya.torres@northwind.example',
+          description: 'Interim accountant with a Northwind Okta account',
+          created_at: UPDATED,
+        },
+      ],
+      created_at: CREATED,
+      updated_at: UPDATED,
+    },
+  ];
+
   // Reusable (account-level) policies.
   const officeBypass = policy(
     ID.policyOfficeBypass,
@@ -854,6 +925,24 @@ export function createSampleDataset(now: Date): SampleDataset {
       allowedIdps: [],
       policies: [at(statusBypass, 1)],
     }),
+    app({
+      id: ID.appFinance,
+      aud: AUD.finance,
+      name: 'Finance reports',
+      domain: 'finance.northwind.example',
+      type: 'self_hosted',
+      allowedIdps: [ID.idpOkta],
+      policies: [
+        at(
+          policy(ID.policyFinanceOffice, 'Employees in the office', 'allow', {
+            include: [{ email_domain: { domain: 'northwind.example' } }],
+            require: [{ ip_list: { id: ID.listOfficeEgress } }],
+            exclude: [{ email_list: { id: ID.listContractors } }],
+          }),
+          1,
+        ),
+      ],
+    }),
   ];
 
   const user = (
@@ -933,6 +1022,22 @@ export function createSampleDataset(now: Date): SampleDataset {
       '39af6172-611e-43d5-9250-7c347ff0f3b5',
       1,
       ago(4 * HOUR),
+    ),
+    user(
+      ID.userOlivia,
+      'olivia.brandt@northwind.example',
+      'Olivia Brandt',
+      '2a5d3dfe-ec6c-4b7e-92d7-695ec20fdda5',
+      0,
+      ago(DAY + 2 * HOUR),
+    ),
+    user(
+      ID.userMaya,
+      'maya.torres@northwind.example',
+      'Maya Torres',
+      'e4f2ebde-567d-4045-96dd-cf30ff349e93',
+      0,
+      ago(2 * DAY),
     ),
   ];
 
@@ -1034,6 +1139,19 @@ export function createSampleDataset(now: Date): SampleDataset {
         ipAddress: '192.0.2.77',
       }),
     ),
+    // Finance reports admits employees only from the 'Office egress IPs' Gateway list (a Require
+    // `ip_list`); olivia signed in via Okta from her home broadband, which is not on the list.
+    featured(
+      'ip_not_allowed',
+      "Finance reports from a home IP outside the 'Office egress IPs' list",
+      row(ago(3 * HOUR + 10 * MINUTE), {
+        cfRayId: SAMPLE_RAY.ipListNotAllowed,
+        appId: ID.appFinance,
+        identityProvider: 'okta',
+        ipAddress: '198.51.100.87',
+        userUuid: ID.userOlivia,
+      }),
+    ),
     // priya.shah@personal.example signed in with a one-time PIN; neither wiki Allow policy includes
     // her (not @northwind.example, not in 'Approved contractors').
     featured(
@@ -1058,6 +1176,19 @@ export function createSampleDataset(now: Date): SampleDataset {
         identityProvider: 'okta',
         ipAddress: '198.51.100.140',
         userUuid: ID.userHenry,
+      }),
+    ),
+    // maya.torres has a northwind.example Okta account and sat in the Portland office, but she is on the
+    // 'Contractors' Gateway list, which Finance reports' only Allow policy excludes (`email_list`).
+    featured(
+      'excluded_by_rule',
+      "Contractor on the 'Contractors' email list excluded from Finance reports, though in the office",
+      row(ago(DAY + 4 * HOUR), {
+        cfRayId: SAMPLE_RAY.excludedByEmailList,
+        appId: ID.appFinance,
+        identityProvider: 'okta',
+        ipAddress: '203.0.113.58',
+        userUuid: ID.userMaya,
       }),
     ),
     // legacy-node-exporter is one of the two tokens the Metrics API accepts, but it expired 12 days ago.
@@ -1370,6 +1501,18 @@ export function createSampleDataset(now: Date): SampleDataset {
         seen: ago(4 * HOUR),
         deviceId: ID.deviceGrace,
       }),
+      identity(ID.userOlivia, {
+        idpId: ID.idpOkta,
+        ip: '198.51.100.87',
+        country: 'US',
+        seen: ago(3 * HOUR + 10 * MINUTE),
+      }),
+      identity(ID.userMaya, {
+        idpId: ID.idpOkta,
+        ip: '203.0.113.58',
+        country: 'US',
+        seen: ago(DAY + 4 * HOUR),
+      }),
     ].map((i) => [i.user_uuid, i]),
   );
 
@@ -1383,6 +1526,7 @@ export function createSampleDataset(now: Date): SampleDataset {
     groups,
     serviceTokens,
     postureRules,
+    gatewayLists,
     users,
     failedLogins,
     lastSeenIdentities,
@@ -1448,6 +1592,10 @@ function createSamplePastes(): SamplePaste[] {
         `<span class="cf-footer-item">Cloudflare Ray ID: <strong>${SAMPLE_RAY.wafBlock}</strong></span>`,
         '<span class="cf-footer-item"><span>Your IP</span>: 192.0.2.201</span>',
       ].join('\n'),
+    },
+    {
+      title: 'Helpdesk message from someone working from home',
+      text: `finance reports just says Forbidden when I work from home, it was fine in the office yesterday. Ray ID: ${SAMPLE_RAY.ipListNotAllowed}`,
     },
     {
       title: 'A bare Ray ID',

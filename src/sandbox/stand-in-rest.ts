@@ -8,6 +8,7 @@ export const ALL_PERMISSIONS = [
   'Access: Organizations, Identity Providers, and Groups Read',
   'Access: Service Tokens Read',
   'Access: Device Posture Read',
+  'Zero Trust Read',
 ] as const;
 export type Permission = (typeof ALL_PERMISSIONS)[number];
 
@@ -114,6 +115,7 @@ const AUDIT: Permission = 'Access: Audit Logs Read';
 const ORG: Permission = 'Access: Organizations, Identity Providers, and Groups Read';
 const TOKENS: Permission = 'Access: Service Tokens Read';
 const POSTURE: Permission = 'Access: Device Posture Read';
+const ZERO_TRUST: Permission = 'Zero Trust Read';
 
 function byId<T extends { id: string }>(
   items: readonly T[],
@@ -198,6 +200,17 @@ const ROUTES: Route[] = [
   route(`${ACCOUNT}/devices/posture/([^/]+)`, POSTURE, ([, id], req) =>
     byId(req.dataset.postureRules, id, req),
   ),
+  route(`${ACCOUNT}/gateway/lists/([^/]+)`, ZERO_TRUST, ([, listId], req) => {
+    const found = req.dataset.gatewayLists.find((l) => l.id === listId);
+    if (!found) return unknownObject(req.path);
+    // The list itself carries a count; its entries come from `/items`.
+    const { id, name, type, description, items, created_at, updated_at } = found;
+    return ok({ id, name, type, description, count: items.length, created_at, updated_at });
+  }),
+  route(`${ACCOUNT}/gateway/lists/([^/]+)/items`, ZERO_TRUST, ([, listId], req) => {
+    const found = req.dataset.gatewayLists.find((l) => l.id === listId);
+    return found ? paginate(found.items, req.query, 50) : unknownObject(req.path);
+  }),
   route(`${ACCOUNT}/access/users`, AUDIT, (_p, req) => {
     let users = req.dataset.users;
     const email = req.query.get('email');

@@ -7,6 +7,8 @@ import type { AccessDirectory, AccessEventSource } from '../core/ports.js';
 import { extractRayIds } from '../core/ray-id.js';
 import type { ExplainReport, RayIdResult } from '../core/report.js';
 
+type LogResults = Awaited<ReturnType<AccessDirectory['findInLogs']>>;
+
 export interface ExplainDependencies {
   events: AccessEventSource;
   directory: AccessDirectory;
@@ -20,6 +22,8 @@ export interface ExplainRequest {
   text: string;
   /** When the text was posted (a Slack message ts), so the search starts there. */
   anchor?: Date | undefined;
+  /** The requester's email (from Slack), so their failed logins can be searched for a missing Ray ID. */
+  requesterEmail?: string | undefined;
 }
 
 /** Extract → look up → enrich → replay the policies → explain, one result per Ray ID, never throwing for upstream failures. */
@@ -42,6 +46,15 @@ export async function explainRayIds(
     return { ...base, results: extraction.rayIds.map((rayId) => ({ rayId, outcome: 'error', failure })) };
   }
 
+  // Analytics may lack a Ray ID that Access's own log has; search it alongside the enrichment calls.
+  const missing = [...lookups].filter(([, lookup]) => lookup.kind === 'not_found');
+  const logs: Promise<LogResults> = missing[0]
+    ? deps.directory.findInLogs(
+        missing.map(([rayId]) => rayId),
+        { since: missing[0][1].searched.oldest, until: now, userEmail: request.requesterEmail },
+      )
+    : Promise.resolve({ found: new Map(), gaps: [] });
+
   const results = await Promise.all(
     extraction.rayIds.map(async (rayId): Promise<RayIdResult> => {
       const lookup = lookups.get(rayId);
@@ -56,11 +69,15 @@ export async function explainRayIds(
         };
       }
       if (lookup.kind === 'not_found') {
+        const { found, gaps } = await logs;
         return {
           rayId,
           outcome: 'not_found',
           searched: lookup.searched,
-          notFound: explainNotFound(lookup.searched, paste, now),
+          notFound: {
+            ...explainNotFound(lookup.searched, paste, now, found.get(rayId)),
+            ...(gaps.length > 0 ? { gaps } : {}),
+          },
         };
       }
       const { event, searched } = lookup;

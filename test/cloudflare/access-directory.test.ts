@@ -8,7 +8,7 @@ import {
   type Permission,
   startCloudflareStandIn,
 } from '../../src/sandbox/cloudflare-stand-in.js';
-import { SAMPLE_RAY } from '../../src/sandbox/dataset.js';
+import { createSampleDataset, SAMPLE_RAY } from '../../src/sandbox/dataset.js';
 
 const TOKEN = 'directory-token-SECRET';
 const http = createCloudflareHttp({ timeoutMs: 2_000 });
@@ -88,5 +88,82 @@ describe('REST access directory (enrichment)', () => {
       "User's last identity: add *Access: Audit Logs Read* to the token to see the user's email, IdP groups and posture results",
       "Failed logins: add *Access: Audit Logs Read* to the token to list the user's recent failed logins",
     ]);
+  });
+});
+
+describe('REST access directory (identity log search)', () => {
+  it("finds a Ray ID in the identity log, and in a user's failed logins by email", async () => {
+    const now = new Date();
+    const dataset = createSampleDataset(now);
+    const user = dataset.users[0];
+    if (!user) throw new Error('dataset needs a user');
+    dataset.accessRequests.push({
+      action: 'login',
+      allowed: false,
+      app_domain: 'wiki.northwind.example',
+      app_uid: dataset.apps[0]?.id ?? '',
+      connection: 'okta',
+      created_at: new Date(now.getTime() - 3_600_000).toISOString(),
+      ip_address: '203.0.113.7',
+      ray_id: '7e7e7e7e7e7e7e7e',
+      user_email: user.email,
+    });
+    dataset.failedLogins[user.id] = [
+      {
+        expiration: 0,
+        metadata: {
+          app_name: 'Wiki',
+          aud: 'a'.repeat(64),
+          datetime: new Date(now.getTime() - 7_200_000).toISOString(),
+          ray_id: '6f6f6f6f6f6f6f6f',
+          user_email: user.email,
+          user_uuid: user.id,
+        },
+      },
+    ];
+    const standIn = await startCloudflareStandIn({ token: TOKEN, dataset });
+    try {
+      const rest = createRestClient({ apiUrl: standIn.apiUrl, apiToken: TOKEN, fetch: http.fetch });
+      const directory = createRestAccessDirectory(rest, dataset.accountId);
+      const since = new Date(now.getTime() - 86_400_000);
+      const { found, gaps } = await directory.findInLogs(
+        ['7e7e7e7e7e7e7e7e', '6f6f6f6f6f6f6f6f', '0000000000000001'],
+        {
+          since,
+          until: now,
+          userEmail: user.email.toUpperCase(),
+        },
+      );
+      expect(gaps).toEqual([]);
+      expect(found.get('7e7e7e7e7e7e7e7e')).toMatchObject({
+        source: 'access_requests',
+        allowed: false,
+        connection: 'okta',
+      });
+      expect(found.get('6f6f6f6f6f6f6f6f')).toMatchObject({ source: 'failed_logins', appName: 'Wiki' });
+      expect(found.has('0000000000000001')).toBe(false);
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it('reports a gap, not an error, without Access: Audit Logs Read', async () => {
+    const standIn = await startCloudflareStandIn({ token: TOKEN, permissions: ['Account Analytics Read'] });
+    try {
+      const rest = createRestClient({ apiUrl: standIn.apiUrl, apiToken: TOKEN, fetch: http.fetch });
+      const result = await createRestAccessDirectory(rest, standIn.dataset.accountId).findInLogs(
+        ['7e7e7e7e7e7e7e7e'],
+        {
+          since: new Date(Date.now() - 86_400_000),
+          until: new Date(),
+        },
+      );
+      expect(result.found.size).toBe(0);
+      expect(result.gaps).toEqual([
+        'Identity log: add *Access: Audit Logs Read* to the token to search it for Ray IDs analytics lacks',
+      ]);
+    } finally {
+      await standIn.close();
+    }
   });
 });

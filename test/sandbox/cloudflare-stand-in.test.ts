@@ -386,20 +386,53 @@ describe('permissions', () => {
       messages: [],
       result: null,
     });
+    const list = limited.dataset.gatewayLists[0]?.id;
     for (const path of [
       '/access/service_tokens',
       '/access/groups',
       '/devices/posture',
       '/access/logs/access_requests',
+      `/gateway/lists/${list}`,
+      `/gateway/lists/${list}/items`,
     ]) {
       expect((await rest(`${account()}${path}`, { target: limited })).status, path).toBe(403);
     }
     expect((await rest(`${account()}/access/apps`, { target: limited })).status).toBe(200);
   });
 
-  it('ALL_PERMISSIONS names the six Cloudflare permission groups', () => {
-    expect(ALL_PERMISSIONS).toHaveLength(6);
+  it('Gateway lists need Zero Trust Read: 403 code 10000 without it, 200 with it alone', async () => {
+    const list = cf.dataset.gatewayLists[0];
+    if (!list) throw new Error('no gateway lists');
+    const paths = [`${account()}/gateway/lists/${list.id}`, `${account()}/gateway/lists/${list.id}/items`];
+    const allButZeroTrust = await startCloudflareStandIn({
+      now: () => NOW,
+      permissions: ALL_PERMISSIONS.filter((p) => p !== 'Zero Trust Read'),
+    });
+    const zeroTrustOnly = await startCloudflareStandIn({ now: () => NOW, permissions: ['Zero Trust Read'] });
+    try {
+      for (const path of paths) {
+        const denied = await rest(path, { target: allButZeroTrust });
+        expect(denied.status, path).toBe(403);
+        expect(denied.json).toEqual({
+          success: false,
+          errors: [{ code: 10000, message: 'Authentication error' }],
+          messages: [],
+          result: null,
+        });
+        expect((await rest(path, { target: zeroTrustOnly })).status, path).toBe(200);
+      }
+      // An unknown list is still a permission error first, as for every other route.
+      expect((await rest(`${account()}/gateway/lists/nope`, { target: allButZeroTrust })).status).toBe(403);
+    } finally {
+      await allButZeroTrust.close();
+      await zeroTrustOnly.close();
+    }
+  });
+
+  it('ALL_PERMISSIONS names the seven Cloudflare permission groups', () => {
+    expect(ALL_PERMISSIONS).toHaveLength(7);
     expect(ALL_PERMISSIONS).toContain('Account Analytics Read');
+    expect(ALL_PERMISSIONS).toContain('Zero Trust Read');
   });
 });
 
@@ -520,6 +553,69 @@ describe('REST', () => {
     const route = await rest(`${account()}/access/nothing-here`);
     expect(route.status).toBe(404);
     expect(route.json.errors).toEqual([{ code: 7000, message: 'No route for that URI' }]);
+  });
+
+  it('serves a Gateway list by id: the list with its count, without its items', async () => {
+    const reply = await rest(`${account()}/gateway/lists/${cf.dataset.gatewayLists[0]?.id}`);
+    expect(reply.status).toBe(200);
+    expect(reply.json).not.toHaveProperty('result_info');
+    expect(reply.json.result).toEqual({
+      id: '50f94795-3e7f-4329-9a08-32d7b113da98',
+      name: 'Office egress IPs',
+      type: 'IP',
+      description: 'Public egress addresses of the Portland and Dublin offices',
+      count: 4,
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
+    const contractors = cf.dataset.gatewayLists.find((l) => l.name === 'Contractors');
+    const email = await rest(`${account()}/gateway/lists/${contractors?.id}`);
+    expect(email.json.result).toMatchObject({ type: 'EMAIL', count: contractors?.items.length });
+  });
+
+  it('pages through Gateway list items with page/per_page and result_info', async () => {
+    const list = cf.dataset.gatewayLists.find((l) => l.name === 'Office egress IPs');
+    if (!list) throw new Error('no office list');
+    const path = `${account()}/gateway/lists/${list.id}/items`;
+    const first = await rest(`${path}?per_page=3&page=1`);
+    expect(first.status).toBe(200);
+    expect(first.json.result_info).toEqual({
+      page: 1,
+      per_page: 3,
+      count: 3,
+      total_count: 4,
+      total_pages: 2,
+    });
+    expect(first.json.result[0]).toEqual({
+      value: '203.0.113.0/24',
+      description: 'Portland HQ',
+      created_at: expect.any(String),
+    });
+    const second = await rest(`${path}?per_page=3&page=2`);
+    expect(second.json.result_info).toMatchObject({ page: 2, count: 1, total_pages: 2 });
+    // An item without a description has no such key.
+    expect(second.json.result).toEqual([{ value: '192.0.2.224/28', created_at: expect.any(String) }]);
+    const all = await rest(path);
+    expect(all.json.result.map((i: { value: string }) => i.value)).toEqual(list.items.map((i) => i.value));
+    expect((await rest(`${path}?per_page=3&page=3`)).json.result).toEqual([]);
+  });
+
+  it('answers an unknown Gateway list id with 404 code 7003, for the list and for its items', async () => {
+    for (const path of [
+      `${account()}/gateway/lists/00000000-0000-4000-8000-000000000000`,
+      `${account()}/gateway/lists/00000000-0000-4000-8000-000000000000/items`,
+    ]) {
+      const reply = await rest(path);
+      expect(reply.status, path).toBe(404);
+      expect(reply.json).toEqual({
+        success: false,
+        errors: [
+          { code: 7003, message: `Could not route to ${path}, perhaps your object identifier is invalid?` },
+        ],
+        messages: [],
+        result: null,
+      });
+    }
   });
 
   it('answers another account id with 403 code 10000', async () => {
@@ -697,6 +793,41 @@ describe('sample dataset', () => {
       if (event.serviceTokenId) expect(tokenIds.has(event.serviceTokenId)).toBe(true);
       if (event.userUuid) expect(userIds.has(event.userUuid)).toBe(true);
       expect(event.userUuid === '').toBe(event.identityProvider === 'nonidentity');
+    }
+  });
+
+  it('names only Gateway lists that exist, with the type its rule needs (IP for ip_list, EMAIL for email_list)', () => {
+    const wanted = { ip_list: 'IP', email_list: 'EMAIL' } as const;
+    const holders = [...dataset.apps.flatMap((a) => a.policies), ...dataset.groups];
+    const named = holders
+      .flatMap((h) => [...h.include, ...h.require, ...h.exclude])
+      .flatMap((rule) =>
+        (['ip_list', 'email_list'] as const).flatMap((key) => {
+          const id = rule[key]?.id;
+          return typeof id === 'string' ? [{ key, id }] : [];
+        }),
+      );
+    expect(new Set(named.map((n) => n.key))).toEqual(new Set(['ip_list', 'email_list']));
+    for (const { key, id } of named) {
+      expect(dataset.gatewayLists.find((l) => l.id === id)?.type, `${key} ${id}`).toBe(wanted[key]);
+    }
+    expect(dataset.gatewayLists.map((l) => l.name)).toEqual(
+      expect.arrayContaining(['Office egress IPs', 'Contractors']),
+    );
+    for (const list of dataset.gatewayLists) {
+      expect(new Set(list.items.map((i) => i.value)).size, list.name).toBe(list.items.length);
+    }
+  });
+
+  it('has featured events decided by an ip_list and by an email_list rule, inside the 7-day window', () => {
+    for (const [rayId, kind] of [
+      [SAMPLE_RAY.ipListNotAllowed, 'ip_not_allowed'],
+      [SAMPLE_RAY.excludedByEmailList, 'excluded_by_rule'],
+    ] as const) {
+      const event = dataset.events.find((e) => e.cfRayId === rayId);
+      expect(event?.kind, rayId).toBe(kind);
+      expect(event?.background).toBe(false);
+      expect(NOW.getTime() - Date.parse(event?.datetime ?? '')).toBeLessThan(7 * DAY_MS);
     }
   });
 

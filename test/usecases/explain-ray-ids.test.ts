@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LookupError } from '../../src/core/errors.js';
 import { emptyPolicyContext } from '../../src/core/policy/types.js';
-import type { AccessDirectory, AccessEventSource, EventLookup, SearchedRange } from '../../src/core/ports.js';
+import type {
+  AccessDirectory,
+  AccessEventSource,
+  EventLookup,
+  IdentityLogEntry,
+  SearchedRange,
+} from '../../src/core/ports.js';
 import { explainRayIds } from '../../src/usecases/explain-ray-ids.js';
 import { loginEvent, nonIdentityDenial } from '../fixtures/events.js';
 import { app, policy, r } from '../fixtures/policy/directory.js';
@@ -33,7 +39,26 @@ function fakeSource(events = [allowed, nonIdentityDenial]) {
 }
 
 /** Knows the app of signed-in users (one Allow policy for example.com); not the non-identity app. */
+/** In Access's identity log, but not in analytics. */
+const LOGGED_ONLY = '3c3c3c3c3c3c3c3c';
+
 const directory: AccessDirectory = {
+  async findInLogs(rayIds) {
+    const found = new Map<string, IdentityLogEntry>();
+    for (const rayId of rayIds) {
+      if (rayId === LOGGED_ONLY) {
+        found.set(rayId, {
+          source: 'access_requests',
+          rayId,
+          datetime: '2026-11-22T11:58:00Z',
+          allowed: false,
+          userEmail: 'bo@example.com',
+          appDomain: 'wiki.example.com',
+        });
+      }
+    }
+    return { found, gaps: [] };
+  },
   async enrich(event, when) {
     if (!event.userUuid) {
       return { names: { gaps: ['App and policies: add a permission'] }, context: emptyPolicyContext(when) };
@@ -151,5 +176,16 @@ describe('explainRayIds', () => {
     );
     expect(JSON.stringify(report)).not.toMatch(/secret/);
     expect(report.results[0]).toMatchObject({ outcome: 'error', failure: { code: 'upstream_bad_response' } });
+  });
+
+  it("says what Access's identity log has for a Ray ID analytics lacks", async () => {
+    const { source } = fakeSource();
+    const report = await explainRayIds({ events: source, directory, now: () => now }, { text: LOGGED_ONLY });
+    const result = report.results[0];
+    if (result?.outcome !== 'not_found') throw new Error(`expected not_found, got ${result?.outcome}`);
+    expect(result.notFound.identityLog?.userEmail).toBe('bo@example.com');
+    expect(result.notFound.summary).toMatch(
+      /^Access's authentication log has this Ray ID: Access denied bo@example.com at wiki.example.com/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { PasteInfo } from '../paste.js';
-import type { SearchedRange } from '../ports.js';
+import type { IdentityLogEntry, SearchedRange } from '../ports.js';
 import type { NotFoundExplanation } from '../report.js';
 
 /** Analytics ingest with about a minute's delay; a few minutes of margin avoids a false "nothing there". */
@@ -29,8 +29,40 @@ function likelySources(paste: PasteInfo): string[] {
   }
 }
 
-/** Explains a Ray ID with no Access login row: what was searched and what else could have answered 403. */
-export function explainNotFound(searched: SearchedRange, paste: PasteInfo, now: Date): NotFoundExplanation {
+/** Explains a Ray ID that analytics lacks but Access's identity log (or failed logins) has. */
+function explainLogged(entry: IdentityLogEntry): NotFoundExplanation {
+  const who = entry.userEmail ?? 'a user';
+  const where = entry.appDomain ?? entry.appName ?? 'the app';
+  const verdict = entry.allowed === true ? 'allowed' : 'denied';
+  const via = entry.connection ? ` (signed in with ${entry.connection})` : '';
+  const log = entry.source === 'access_requests' ? "Access's authentication log" : "the user's failed logins";
+  return {
+    summary: `${log} has this Ray ID: Access ${verdict} ${who} at ${where}${via} on ${entry.datetime}. The analytics dataset has no row for it (adaptive sampling, or not ingested yet), so the policies cannot be replayed against it.`,
+    likelySources: entry.allowed === true ? [SOURCES.tunnel, SOURCES.origin] : [],
+    maybeTooRecent: false,
+    adminFix:
+      entry.allowed === true
+        ? "Access let the request in; check cloudflared's AUD check and the origin for the 403."
+        : `Check ${where}'s Allow policies against ${who}'s identity (Zero Trust › Access › Applications), or run the policy tester for that user.`,
+    userMessage:
+      entry.allowed === true
+        ? 'The sign-in worked; the block came from the application behind it. IT is following up.'
+        : 'Your sign-in worked, but your account is not allowed into this app yet. IT is checking the policy.',
+    identityLog: entry,
+  };
+}
+
+/**
+ * Explains a Ray ID with no Access login row: what was searched and what else could have answered 403,
+ * or what Access's own log says when it has the Ray ID.
+ */
+export function explainNotFound(
+  searched: SearchedRange,
+  paste: PasteInfo,
+  now: Date,
+  logged?: IdentityLogEntry,
+): NotFoundExplanation {
+  if (logged) return explainLogged(logged);
   const notAccessPage = paste.kind === 'waf_block_page' || paste.kind === 'cloudflare_error_page';
   // Unanchored searches end at now, so a 403 from a moment ago may simply not be queryable yet.
   const maybeTooRecent = !notAccessPage && now.getTime() - searched.newest.getTime() < INGESTION_LAG_MS;
