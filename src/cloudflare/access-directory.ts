@@ -98,7 +98,11 @@ function toFailedLogin(
 function referencedListIds(app: AccessApp, groups: readonly AccessGroup[]): string[] {
   const lists = new Set<string>();
   const seenGroups = new Set<string>();
-  const visit = (holder: { include: readonly Rule[]; require: readonly Rule[]; exclude: readonly Rule[] }) => {
+  const visit = (holder: {
+    include: readonly Rule[];
+    require: readonly Rule[];
+    exclude: readonly Rule[];
+  }) => {
     for (const rule of [...holder.include, ...holder.require, ...holder.exclude]) {
       if (rule.kind === 'ip_list' || rule.kind === 'email_list') lists.add(rule.listId);
       if (rule.kind === 'group' && !seenGroups.has(rule.groupId)) {

@@ -69,17 +69,22 @@ export function slackDateFromIso(iso: string): string {
 }
 
 /**
- * Bullet lines (already escaped) that fit in `max` characters together; the rest is counted in a
- * closing "…and N more" line rather than cut mid-item.
+ * Bullet lines (already escaped) that fit in `max` characters together, at most `maxItems` of them;
+ * the rest is counted in a closing "…and N more" line rather than cut mid-item.
  */
-export function bulletList(lines: readonly string[], max: number, itemMax = 500): string {
+export function bulletList(
+  lines: readonly string[],
+  max: number,
+  itemMax = 500,
+  maxItems = Number.POSITIVE_INFINITY,
+): string {
   const out: string[] = [];
   let used = 0;
   for (const [index, line] of lines.entries()) {
     const bullet = `• ${truncate(line, itemMax)}`;
     const remaining = lines.length - index - 1;
     const reserve = remaining > 0 ? 24 : 0;
-    if (used + bullet.length + 1 + reserve > max) {
+    if (index >= maxItems || used + bullet.length + 1 + reserve > max) {
       out.push(`• …and ${lines.length - index} more`);
       break;
     }

@@ -4,7 +4,14 @@ import type { ExplainReport, RayIdResult } from '../../core/report.js';
 import { context, divider, header, section } from './compose.js';
 import { inlineCode, safeText, truncate } from './escape.js';
 import { BLOCK_KIT_LIMITS, totalBlockText } from './limits.js';
-import { appLabel, pasteNote, renderResultBlocks, toFallbackLine, userLabel } from './render-result.js';
+import {
+  appLabel,
+  causeAndPolicy,
+  pasteNote,
+  renderResultBlocks,
+  toFallbackLine,
+  userLabel,
+} from './render-result.js';
 
 export interface RenderedMessage {
   text: string;
@@ -34,10 +41,11 @@ export function toCompactLine(result: RayIdResult): string {
   switch (result.outcome) {
     case 'allowed':
     case 'denied': {
-      const user = userLabel(result.event, result.names);
+      const { explanation, event, names } = result;
       rest =
-        `${safeText(appLabel(result.event, result.names), 60)} — ${safeText(user, 60)}: ` +
-        safeText(result.explanation.summary, COMPACT_LINE_MAX);
+        `*${result.outcome}*: ${safeText(causeAndPolicy(explanation), 120)} — ` +
+        `${safeText(appLabel(event, names), 60)}, ${safeText(userLabel(event, names), 60)}: ` +
+        safeText(explanation.summary, COMPACT_LINE_MAX);
       break;
     }
     case 'not_found':
@@ -55,13 +63,14 @@ const MORE_RESERVE = 32;
 
 /**
  * Compact lines packed into as few sections as the remaining block and text budget allow, ending in
- * "…and N more" when some do not fit; `undefined` when not even the title fits.
+ * "…and N more" when some do not fit, with how many lines were shown; `undefined` when not even the
+ * title fits.
  */
 function compactSections(
   results: readonly RayIdResult[],
   budget: { blocks: number; text: number },
-): KnownBlock[] | undefined {
-  if (results.length === 0) return [];
+): { blocks: KnownBlock[]; shown: number } | undefined {
+  if (results.length === 0) return { blocks: [], shown: 0 };
   const s = results.length === 1 ? '' : 's';
   const title = `*${results.length} more Ray ID${s}, in brief* (too many for full cards in one message)`;
   if (budget.blocks < 1 || budget.text < title.length + MORE_RESERVE) return undefined;
@@ -87,7 +96,7 @@ function compactSections(
     shown++;
   }
   if (shown < lines.length) current += `\n• …and ${lines.length - shown} more`;
-  return [...done, current].map((text) => section(text, { verbatim: true }));
+  return { blocks: [...done, current].map((text) => section(text, { verbatim: true })), shown };
 }
 
 function skippedNote(report: ExplainReport): KnownBlock | undefined {
@@ -159,6 +168,9 @@ export function renderReport(report: ExplainReport, options: { now: Date }): Ren
   const cards = report.results.map((result) =>
     renderResultBlocks(result, { now: options.now, paste: report.paste }),
   );
+  // As many full cards as fit while every other result still gets its line; when no split lets every
+  // result show, the one that shows the most (then the most cards).
+  let best: { blocks: KnownBlock[]; shown: number } | undefined;
   for (let full = cards.length; full >= 1; full--) {
     const blocks: KnownBlock[] = [];
     cards.slice(0, full).forEach((card, index) => {
@@ -172,11 +184,15 @@ export function renderReport(report: ExplainReport, options: { now: Date }): Ren
       text: TEXT_BUDGET - totalBlockText(blocks) - totalBlockText(tail),
     });
     if (compact === undefined) continue;
-    if (compact.length > 0) blocks.push(divider(), ...compact);
+    if (compact.blocks.length > 0) blocks.push(divider(), ...compact.blocks);
     blocks.push(...tail);
-    if (fits(blocks)) return { text, blocks };
+    if (!fits(blocks)) continue;
+    const shown = full + compact.shown;
+    if (shown === report.results.length) return { text, blocks };
+    if (best === undefined || shown > best.shown) best = { blocks, shown };
   }
+  if (best !== undefined) return { text, blocks: best.blocks };
   // Unreachable with the per-card budgets in render-result.ts; kept so a regression degrades, not fails.
   const fallback = compactSections(report.results, { blocks: MAX_BLOCKS - tail.length, text: TEXT_BUDGET });
-  return { text, blocks: [...(fallback ?? [section(text)]), ...tail] };
+  return { text, blocks: [...(fallback?.blocks ?? [section(text)]), ...tail] };
 }

@@ -1,9 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import type { AccessLoginEvent, ResolvedNames } from '../../core/access-event.js';
 import type { LookupErrorCode, LookupFailure } from '../../core/errors.js';
+import type { PolicyVerdict, RuleRef } from '../../core/explain/explain-denial.js';
 import type { PasteInfo } from '../../core/paste.js';
-import type { SearchedRange } from '../../core/ports.js';
+import type { FailedLogin, SearchedRange } from '../../core/ports.js';
 import type { RayIdResult } from '../../core/report.js';
+import { CAUSE_LABELS, SECONDARY_CAUSE_LABELS } from './cause-labels.js';
 import {
   bulletList,
   context,
@@ -27,49 +29,71 @@ type ErrorResult = Extract<RayIdResult, { outcome: 'error' }>;
 
 /**
  * Character budgets per part of a card. They keep one card (even with hostile 5000-character names)
- * well under Slack's undocumented ~12k cumulative text ceiling, so a report can always show one.
+ * near 8k characters, well under Slack's undocumented ~12k cumulative text ceiling, so a report can
+ * always show one card and still list the rest of ten Ray IDs one line each.
  */
 const BUDGET = {
-  summary: 1200,
+  summary: 800,
   name: 120,
   field: 300,
-  why: 2000,
+  why: 1800,
+  whyLine: 300,
   evidenceItem: 400,
-  fix: 1500,
-  tell: 1000,
-  note: 500,
+  fix: 1000,
+  tell: 600,
+  policies: 1500,
+  policyName: 80,
+  policyReason: 200,
+  failedLogins: 800,
+  note: 400,
   footer: 400,
   fallbackLine: 300,
 } as const;
 
+/** Policies listed one per line before "…and N more". */
+const MAX_POLICY_LINES = 12;
+/** Recent failed logins listed before "…and N more". */
+const MAX_FAILED_LOGIN_LINES = 5;
+
 const EMOJI = { allowed: '✅', denied: '🚫', not_found: '🔎', error: '⚠️' } as const;
+
+/** True for a name the directory resolved: present and not blank. */
+function known(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
 
 /** The app as people know it: its name, else a shortened id. Untrusted, unescaped. */
 export function appLabel(event: AccessLoginEvent, names: ResolvedNames): string {
-  if (names.appName !== undefined && names.appName.trim() !== '') return names.appName;
+  if (known(names.appName)) return names.appName;
   if (event.appId === '') return 'an unknown app';
   return `app ${event.appId.slice(0, 8)}…`;
 }
 
 function userValue(event: AccessLoginEvent, names: ResolvedNames): string {
-  if (names.userEmail !== undefined && names.userEmail.trim() !== '') return safeText(names.userEmail, 150);
+  if (known(names.userEmail)) return safeText(names.userEmail, 150);
   if (event.userUuid !== '') return `user ${inlineCode(event.userUuid, 60)}`;
   return `${EMPTY_VALUE} (non-identity request)`;
 }
 
 function appValue(event: AccessLoginEvent, names: ResolvedNames): string {
   const lines: string[] = [];
-  if (names.appName !== undefined && names.appName.trim() !== '')
-    lines.push(safeText(names.appName, BUDGET.name));
-  if (names.appDomain !== undefined && names.appDomain.trim() !== '')
-    lines.push(inlineCode(names.appDomain, 100));
+  if (known(names.appName)) lines.push(safeText(names.appName, BUDGET.name));
+  if (known(names.appDomain)) lines.push(inlineCode(names.appDomain, 100));
   else lines.push(inlineCode(event.appId, 60));
   return lines.join('\n');
 }
 
-function identityProviderValue(event: AccessLoginEvent): string {
+function identityProviderValue(event: AccessLoginEvent, names: ResolvedNames): string {
   if (event.identityProvider === 'nonidentity') return 'none (decided before login)';
+  if (known(names.identityProviderName)) return safeText(names.identityProviderName, BUDGET.name);
   return inlineCode(event.identityProvider, 100);
+}
+
+function serviceTokenValue(event: AccessLoginEvent, names: ResolvedNames): string {
+  const parts: string[] = [];
+  if (known(names.serviceTokenName)) parts.push(safeText(names.serviceTokenName, BUDGET.name));
+  if (event.serviceTokenId !== '') parts.push(inlineCode(event.serviceTokenId, 80));
+  return parts.length > 0 ? parts.join('\n') : 'none presented';
 }
 
 function mtlsValue(event: AccessLoginEvent): string {
@@ -93,7 +117,7 @@ function searchedSpan(searched: SearchedRange): string {
   return `${slackDate(searched.oldest)} – ${slackDate(searched.newest)}`;
 }
 
-function footer(rayId: string, extra?: string): KnownBlock {
+function footer(rayId: string, extra?: string | undefined): KnownBlock {
   const parts = [`Ray ID ${inlineCode(rayId, 40)}`];
   if (extra !== undefined) parts.push(extra);
   return context(parts.join(' · '), { verbatim: true, max: BUDGET.footer });
@@ -103,17 +127,94 @@ function titled(title: string, body: string, max: number): KnownBlock {
   return section(`*${title}*\n${truncate(body, max - title.length - 3)}`, { verbatim: true, max });
 }
 
+const CLAUSE: Record<RuleRef['ruleType'], string> = {
+  include: 'Include',
+  require: 'Require',
+  exclude: 'Exclude',
+};
+
+/** A rule as "Require rule `geo` `US`": its clause, selector and the one detail that names it. */
+function ruleText(rule: RuleRef, policy: string | undefined): string {
+  const parts = [`${CLAUSE[rule.ruleType]} rule ${inlineCode(rule.selector, 40)}`];
+  if (known(rule.group)) parts.push(`(rule group ${inlineCode(rule.group, 80)})`);
+  else if (known(rule.postureType)) parts.push(`(posture ${inlineCode(rule.postureType, 40)})`);
+  else if (known(rule.value)) parts.push(inlineCode(rule.value, 80));
+  if (rule.policy !== policy) parts.push(`of policy ${inlineCode(rule.policy, BUDGET.policyName)}`);
+  return parts.join(' ');
+}
+
+/** The lines above the evidence: cause, policy, rule, secondary causes and a replay warning. */
+function whyLines(result: FoundResult): string[] {
+  const x = result.explanation;
+  const lines = [`*Cause:* ${CAUSE_LABELS[x.cause]}`];
+  if (known(x.policy)) lines.push(`*Policy:* ${inlineCode(x.policy, 150)}`);
+  if (x.failedRule !== undefined) lines.push(`*Failed rule:* ${ruleText(x.failedRule, x.policy)}`);
+  if (x.matchedRule !== undefined) lines.push(`*Matched rule:* ${ruleText(x.matchedRule, x.policy)}`);
+  const secondary = [...new Set(x.secondaryCauses ?? [])].filter((cause) => cause !== x.cause);
+  if (secondary.length > 0) {
+    lines.push(`*Also:* ${secondary.map((cause) => SECONDARY_CAUSE_LABELS[cause]).join('; ')}`);
+  }
+  if (x.replayDisagrees === true) {
+    lines.push(
+      x.decision === 'denied'
+        ? '⚠️ *The current policies would admit this request*; see what the row cannot show.'
+        : '⚠️ *The current policies would deny this request*: they changed since, or the row lacks data.',
+    );
+  }
+  return lines.map((line) => truncate(line, BUDGET.whyLine));
+}
+
+function whyText(result: FoundResult): string {
+  const head = whyLines(result).join('\n');
+  const evidence = result.explanation.evidence.map(
+    (item) => `${safeText(item.label, 100)}: ${safeText(item.detail, BUDGET.evidenceItem)}`,
+  );
+  const room = BUDGET.why - head.length - 'Why'.length - 10;
+  const body =
+    evidence.length > 0 ? bulletList(evidence, room) : 'The login row carries no single deciding fact.';
+  return `${head}\n${body}`;
+}
+
+/** Core words for a policy Access never ran; the line's own "(not reached)" says it already. */
+const NOT_REACHED_PREFIX = /^Not reached \([^)]*\)\.\s*/;
+
+function policyLine(verdict: PolicyVerdict): string {
+  const reason = verdict.reached ? verdict.reason : verdict.reason.replace(NOT_REACHED_PREFIX, '');
+  const line =
+    `${verdict.icon} ${verdict.action} '${safeText(verdict.policy, BUDGET.policyName)}' — ` +
+    safeText(reason, BUDGET.policyReason);
+  return verdict.reached ? line : `_(not reached)_ ${line}`;
+}
+
+function policiesText(policies: readonly PolicyVerdict[]): string {
+  if (policies.length === 0) return 'The app has no policies.';
+  return bulletList(policies.map(policyLine), BUDGET.policies - 40, 360, MAX_POLICY_LINES);
+}
+
+function failedLoginsText(rayId: string, logins: readonly FailedLogin[]): string {
+  const s = logins.length === 1 ? '' : 's';
+  const lines = logins.map((login) => {
+    const app = known(login.appName) ? safeText(login.appName, 60) : 'unknown app';
+    const self = login.rayId === rayId ? ' (this request)' : '';
+    return `${slackDateFromIso(login.datetime)} · ${app} · ${inlineCode(login.rayId, 40)}${self}`;
+  });
+  const list = bulletList(lines, BUDGET.failedLogins - 80, 200, MAX_FAILED_LOGIN_LINES);
+  return `${logins.length} failed login${s} for this user, newest first:\n${list}`;
+}
+
 function renderFound(result: FoundResult): KnownBlock[] {
   const { event, names, explanation } = result;
   const blocks: KnownBlock[] = [];
   const verb = result.outcome === 'denied' ? 'Access denied' : 'Access allowed';
   blocks.push(header(`${EMOJI[result.outcome]} ${verb} — ${appLabel(event, names)}`));
+  blocks.push(section(safeText(explanation.summary, BUDGET.summary), { verbatim: true }));
 
-  const summary = [safeText(explanation.summary, BUDGET.summary)];
-  if (explanation.policy !== undefined && explanation.policy !== '') {
-    summary.push(`Policy: ${inlineCode(explanation.policy, 150)}`);
+  blocks.push(titled('Why', whyText(result), BUDGET.why));
+  blocks.push(titled('Fix (admin)', safeText(explanation.adminFix, BUDGET.fix), BUDGET.fix));
+  blocks.push(titled('Tell the user', safeText(explanation.userMessage, BUDGET.tell), BUDGET.tell));
+  if (result.policies !== undefined) {
+    blocks.push(titled('Policies (in evaluation order)', policiesText(result.policies), BUDGET.policies));
   }
-  blocks.push(section(summary.join('\n'), { verbatim: true }));
 
   const fields = [
     field('App', appValue(event, names)),
@@ -123,32 +224,19 @@ function renderFound(result: FoundResult): KnownBlock[] {
       'Country · IP',
       `${event.country === '' ? EMPTY_VALUE : inlineCode(event.country, 20)} · ${event.ipAddress === '' ? EMPTY_VALUE : inlineCode(event.ipAddress, 60)}`,
     ),
-    field('Identity provider', identityProviderValue(event)),
+    field('Identity provider', identityProviderValue(event, names)),
     field('WARP · Gateway', `WARP ${mark(event.hasWarpEnabled)} · Gateway ${mark(event.hasGatewayEnabled)}`),
     field('mTLS', mtlsValue(event)),
-    field(
-      'Service token',
-      event.serviceTokenId === '' ? 'none presented' : inlineCode(event.serviceTokenId, 80),
-    ),
+    field('Service token', serviceTokenValue(event, names)),
     field('Existing session', event.hasExistingJwt ? 'yes (already had an Access session)' : 'no'),
   ];
   if (event.deviceId !== '') fields.push(field('Device', inlineCode(event.deviceId, 80)));
   blocks.push(fieldsSection(fields));
 
-  const evidence = explanation.evidence.map(
-    (item) => `${safeText(item.label, 100)}: ${safeText(item.detail, BUDGET.evidenceItem)}`,
-  );
-  blocks.push(
-    titled(
-      'Why',
-      evidence.length > 0
-        ? bulletList(evidence, BUDGET.why - 10)
-        : 'The login row carries no single deciding fact.',
-      BUDGET.why,
-    ),
-  );
-  blocks.push(titled('Fix (admin)', safeText(explanation.adminFix, BUDGET.fix), BUDGET.fix));
-  blocks.push(titled('Tell the user', safeText(explanation.userMessage, BUDGET.tell), BUDGET.tell));
+  const logins = result.recentFailedLogins ?? [];
+  if (logins.length > 0) {
+    blocks.push(titled('Recent failed logins', failedLoginsText(result.rayId, logins), BUDGET.failedLogins));
+  }
 
   if (!explanation.determinable) {
     const needs = explanation.needs.map((need) => safeText(need, 150));
@@ -163,7 +251,10 @@ function renderFound(result: FoundResult): KnownBlock[] {
     const text = gaps.map((gap) => safeText(gap, 200)).join('; ');
     blocks.push(context(`Not resolved: ${text}`, { verbatim: true, max: BUDGET.note }));
   }
-  blocks.push(footer(result.rayId, `searched ${searchedSpan(result.searched)}`));
+  const { searched } = result;
+  blocks.push(
+    footer(result.rayId, searched === undefined ? undefined : `searched ${searchedSpan(searched)}`),
+  );
   return blocks;
 }
 
@@ -335,9 +426,15 @@ export function renderResultBlocks(result: RayIdResult, options: RenderResultOpt
 
 /** Who made the request, for one-line summaries. Untrusted, unescaped. */
 export function userLabel(event: AccessLoginEvent, names: ResolvedNames): string {
-  if (names.userEmail !== undefined && names.userEmail.trim() !== '') return names.userEmail;
+  if (known(names.userEmail)) return names.userEmail;
   if (event.userUuid !== '') return `user ${event.userUuid}`;
   return 'a non-identity request';
+}
+
+/** "Country not allowed (policy 'Staff')", unescaped; the policy name is shortened to stay readable. */
+export function causeAndPolicy(explanation: FoundResult['explanation']): string {
+  const label = CAUSE_LABELS[explanation.cause];
+  return known(explanation.policy) ? `${label} (policy '${truncate(explanation.policy, 80)}')` : label;
 }
 
 /**
@@ -352,7 +449,7 @@ export function toFallbackLine(result: RayIdResult): string {
       const verb = result.outcome === 'denied' ? 'Access denied' : 'Access allowed';
       line =
         `${verb} for ${userLabel(result.event, result.names)} to ${appLabel(result.event, result.names)} ` +
-        `(Ray ${result.rayId}): ${result.explanation.summary}`;
+        `(Ray ${result.rayId}): ${causeAndPolicy(result.explanation)}. ${result.explanation.summary}`;
       break;
     }
     case 'not_found':

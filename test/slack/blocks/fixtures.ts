@@ -1,13 +1,15 @@
 import type { AccessLoginEvent, ResolvedNames } from '../../../src/core/access-event.js';
 import type { LookupErrorCode, LookupFailure } from '../../../src/core/errors.js';
-import type { Explanation } from '../../../src/core/explanation.js';
+import type { PolicyVerdict } from '../../../src/core/explain/explain-denial.js';
+import { CAUSE_CODES } from '../../../src/core/explanation.js';
 import type { PasteInfo } from '../../../src/core/paste.js';
-import type { SearchedRange } from '../../../src/core/ports.js';
+import type { FailedLogin, SearchedRange } from '../../../src/core/ports.js';
 import type { ExplainReport, NotFoundExplanation, RayIdResult } from '../../../src/core/report.js';
 
 export type FoundResult = Extract<RayIdResult, { outcome: 'allowed' | 'denied' }>;
 export type NotFoundResult = Extract<RayIdResult, { outcome: 'not_found' }>;
 export type ErrorResult = Extract<RayIdResult, { outcome: 'error' }>;
+export type FoundExplanation = FoundResult['explanation'];
 
 export const NOW = new Date('2025-03-14T12:00:00.000Z');
 export const RAY = '74e4ac510dfdc44f';
@@ -60,7 +62,7 @@ export function names(overrides: Partial<ResolvedNames> = {}): ResolvedNames {
   };
 }
 
-export function explanation(overrides: Partial<Explanation> = {}): Explanation {
+export function explanation(overrides: Partial<FoundExplanation> = {}): FoundExplanation {
   return {
     decision: 'denied',
     cause: 'country_not_allowed',
@@ -83,7 +85,9 @@ export function deniedResult(
   overrides: {
     event?: Partial<AccessLoginEvent>;
     names?: Partial<ResolvedNames>;
-    explanation?: Partial<Explanation>;
+    explanation?: Partial<FoundExplanation>;
+    policies?: PolicyVerdict[];
+    recentFailedLogins?: FailedLogin[];
   } = {},
   ray = RAY,
 ): FoundResult {
@@ -93,8 +97,95 @@ export function deniedResult(
     event: accessEvent({ rayId: ray, ...overrides.event }),
     names: names(overrides.names),
     explanation: explanation(overrides.explanation),
+    ...(overrides.policies !== undefined ? { policies: overrides.policies } : {}),
+    ...(overrides.recentFailedLogins !== undefined
+      ? { recentFailedLogins: overrides.recentFailedLogins }
+      : {}),
     searched: searched(),
   };
+}
+
+export function policyVerdict(overrides: Partial<PolicyVerdict> = {}): PolicyVerdict {
+  return {
+    policyId: 'pol-staff',
+    policy: 'Staff',
+    action: 'Allow',
+    decision: 'allow',
+    precedence: 1,
+    order: 1,
+    status: 'no_match',
+    icon: '❌',
+    reached: true,
+    reason: 'Require not met: a request from US; the request came from DE.',
+    ...overrides,
+  };
+}
+
+/** The replayed policies of `replayedDenialResult`, in evaluation order (shapes for the card, not a replay). */
+export function replayedPolicies(): PolicyVerdict[] {
+  return [
+    policyVerdict({
+      policyId: 'pol-health',
+      policy: 'Health checks',
+      action: 'Bypass',
+      decision: 'bypass',
+      order: 1,
+      reason: 'Include not met: an IP in 10.0.0.0/8; the request came from 203.0.113.7.',
+    }),
+    policyVerdict({ order: 2, precedence: 2 }),
+    policyVerdict({
+      policyId: 'pol-glass',
+      policy: 'Break-glass',
+      order: 3,
+      precedence: 3,
+      status: 'unknown',
+      icon: '❔',
+      reached: false,
+      reason:
+        "Not reached (an earlier policy decided). Undecided: needs the user's identity-provider groups.",
+    }),
+  ];
+}
+
+/** Seven failed logins, newest first: this Ray ID, then six older ones (one without an app name). */
+export function failedLogins(ray = RAY): FailedLogin[] {
+  return [
+    { rayId: ray, datetime: '2025-03-14T11:58:03Z', appName: 'Grafana' },
+    { rayId: rayId(201), datetime: '2025-03-14T09:12:00Z', appName: 'Jira' },
+    { rayId: rayId(202), datetime: '2025-03-13T17:45:30Z' },
+    { rayId: rayId(203), datetime: '2025-03-13T08:00:00Z', appName: 'Grafana' },
+    { rayId: rayId(204), datetime: '2025-03-12T08:00:00Z', appName: 'Grafana' },
+    { rayId: rayId(205), datetime: '2025-03-11T08:00:00Z', appName: 'Grafana' },
+    { rayId: rayId(206), datetime: '2025-03-10T08:00:00Z', appName: 'Grafana' },
+  ];
+}
+
+/** A denial explained by replaying the app's policies, with everything the directory could resolve. */
+export function replayedDenialResult(ray = RAY): FoundResult {
+  return deniedResult(
+    {
+      event: { serviceTokenId: '3f9e1c2d.access' },
+      names: { identityProviderName: 'Okta (corp)', serviceTokenName: 'ci-deploy' },
+      explanation: {
+        evidence: [
+          {
+            label: "Require rule of 'Staff'",
+            detail: 'The request came from DE; the rule requires a request from US.',
+            field: 'country',
+          },
+          { label: 'Login', detail: 'not successful', field: 'isSuccessfulLogin' },
+        ],
+        failedRule: { policy: 'Staff', ruleType: 'require', selector: 'geo', value: 'US' },
+        secondaryCauses: ['warp_required'],
+        needCodes: [],
+        replayedDecision: 'denied',
+        replayDisagrees: false,
+      },
+      policies: replayedPolicies(),
+      recentFailedLogins: failedLogins(ray),
+    },
+    ray,
+  );
 }
 
 export function allowedResult(ray = RAY): FoundResult {
@@ -192,8 +283,23 @@ export function report(
 
 /** Data an attacker controls (app names, pasted text, IdP names, certificate fields) at its worst. */
 export function hostileDeniedResult(ray = RAY): FoundResult {
+  const mention = (index: number) => (index % 2 === 0 ? '<!channel>' : '<@U7|boss>');
   return deniedResult(
     {
+      policies: Array.from({ length: 40 }, (_, index) =>
+        policyVerdict({
+          policyId: `<!here>${index}`,
+          policy: `${mention(index)} ${'P'.repeat(5000)}`,
+          order: index + 1,
+          reached: index % 3 !== 0,
+          reason: `<https://evil.example|click> ${'&'.repeat(5000)}`,
+        }),
+      ),
+      recentFailedLogins: Array.from({ length: 30 }, (_, index) => ({
+        rayId: `<@U${index}> ${'r'.repeat(500)}`,
+        datetime: index % 2 === 0 ? '2025-03-14T11:58:03Z' : `<!here> not a date ${'d'.repeat(500)}`,
+        appName: `${mention(index)} <http://evil.example|Grafana> ${'a'.repeat(5000)}`,
+      })),
       event: {
         identityProvider: '<@U1> idp',
         mtlsStatus: '<http://x|y>',
@@ -209,6 +315,8 @@ export function hostileDeniedResult(ray = RAY): FoundResult {
         appName: `<!channel> ${'A'.repeat(5000)}`,
         appDomain: '<https://evil.example|grafana.example.com>',
         userEmail: '<!channel>@x.com',
+        identityProviderName: `<@U1> idp name ${'i'.repeat(5000)}`,
+        serviceTokenName: `<!subteam^S2> ${'t'.repeat(5000)}`,
         gaps: ['<!here> gap '.repeat(300)],
       },
       explanation: {
@@ -222,6 +330,20 @@ export function hostileDeniedResult(ray = RAY): FoundResult {
         determinable: false,
         needs: Array.from({ length: 50 }, () => '<!channel> need'),
         policy: `<@U9> ${'p'.repeat(1000)}`,
+        failedRule: {
+          policy: `<!channel> ${'f'.repeat(5000)}`,
+          ruleType: 'require',
+          selector: 'email',
+          value: `<mailto:x@evil.example|x> ${'v'.repeat(5000)}`,
+        },
+        matchedRule: {
+          policy: `<@U8> ${'m'.repeat(5000)}`,
+          ruleType: 'include',
+          selector: 'group',
+          group: `<!everyone> ${'g'.repeat(5000)}`,
+        },
+        secondaryCauses: [...CAUSE_CODES, 'gateway_http_inspection_breaks_mtls'],
+        replayDisagrees: true,
       },
     },
     ray,

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { RayIdResult } from '../../../src/core/report.js';
 import { totalBlockText } from '../../../src/slack/blocks/limits.js';
-import { renderReport } from '../../../src/slack/blocks/render-report.js';
+import { renderReport, toCompactLine } from '../../../src/slack/blocks/render-report.js';
 import { expectValidCard } from './assertions.js';
 import {
   allowedResult,
@@ -13,6 +13,7 @@ import {
   notFoundResult,
   RAY,
   rayId,
+  replayedDenialResult,
   report,
   undeterminedResult,
 } from './fixtures.js';
@@ -44,8 +45,8 @@ describe('renderReport', () => {
     expectValidCard(message, [RAY]);
     expect(message.blocks.some((block) => block.type === 'divider')).toBe(false);
     expect(message.text).toBe(
-      'Access denied for alice@example.com to Grafana (Ray 74e4ac510dfdc44f): The request came from Germany, ' +
-        'and the "Staff" policy only allows the US.',
+      "Access denied for alice@example.com to Grafana (Ray 74e4ac510dfdc44f): Country not allowed (policy 'Staff'). " +
+        'The request came from Germany, and the "Staff" policy only allows the US.',
     );
   });
 
@@ -94,6 +95,64 @@ describe('renderReport', () => {
       results.map((result) => result.rayId),
     );
     expect(totalBlockText(message.blocks)).toBeLessThanOrEqual(11_000);
+  });
+
+  it('stays inside the limits with ten replayed denials, listing every Ray ID', () => {
+    const results = Array.from({ length: 10 }, (_, index) => replayedDenialResult(rayId(index)));
+    const message = renderReport(report(results), { now: NOW });
+    expectValidCard(
+      message,
+      results.map((result) => result.rayId),
+    );
+    const cards = headers(message.blocks).length;
+    expect(cards).toBeGreaterThanOrEqual(1);
+    expect(cards).toBeLessThan(10);
+    const json = JSON.stringify(message.blocks);
+    expect(json.split('*Policies (in evaluation order)*')).toHaveLength(cards + 1);
+    expect(json.split('*Recent failed logins*')).toHaveLength(cards + 1);
+    const brief = JSON.stringify(message.blocks.at(-1));
+    expect(brief).toContain(`${10 - cards} more Ray IDs, in brief`);
+    expect(brief).not.toContain('…and');
+  });
+
+  it('gives up a full card rather than hide a Ray ID', () => {
+    // About 3,300 characters a card: three fit in the budget, but then the other seven lines would not.
+    const bulky = (index: number) =>
+      deniedResult(
+        {
+          explanation: { summary: 's'.repeat(800), adminFix: 'f'.repeat(1000), userMessage: 'u'.repeat(600) },
+        },
+        rayId(index),
+      );
+    const results = Array.from({ length: 10 }, (_, index) => bulky(index));
+    const card = renderReport(report(results.slice(0, 1)), { now: NOW });
+    expect(totalBlockText(card.blocks) * 3).toBeLessThan(11_000);
+    const message = renderReport(report(results), { now: NOW });
+    expectValidCard(
+      message,
+      results.map((result) => result.rayId),
+    );
+    expect(headers(message.blocks)).toHaveLength(2);
+    expect(JSON.stringify(message.blocks.at(-1))).toContain('8 more Ray IDs, in brief');
+    expect(JSON.stringify(message.blocks.at(-1))).not.toContain('…and');
+  });
+
+  it('shows the outcome, the cause and the policy in a compact line', () => {
+    expect(toCompactLine(replayedDenialResult())).toBe(
+      "🚫 `74e4ac510dfdc44f` *denied*: Country not allowed (policy 'Staff') — Grafana, alice@example.com: " +
+        'The request came from Germany, and the "Staff" policy only allows the US.',
+    );
+    expect(toCompactLine(undeterminedResult())).toMatch(
+      /^🚫 `74e4ac510dfdc44f` \*denied\*: Not determined yet \(policy 'Staff'\) — Grafana, a non-identity request: /,
+    );
+    expect(toCompactLine(allowedResult())).toMatch(
+      /^✅ `74e4ac510dfdc44f` \*allowed\*: Allowed by a policy /,
+    );
+    const hostile = toCompactLine(hostileDeniedResult());
+    expect(hostile.length).toBeLessThanOrEqual(280);
+    expect(hostile).toMatch(
+      /^🚫 `74e4ac510dfdc44f` \*denied\*: Country not allowed \(policy '&lt;@U9&gt; p+…'\) — &lt;!channel&gt; A+…, /,
+    );
   });
 
   it('ends with "…and N more" when even one line each does not fit', () => {

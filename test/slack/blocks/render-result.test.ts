@@ -1,17 +1,23 @@
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { LOOKUP_ERROR_CODES } from '../../../src/core/errors.js';
+import { CAUSE_CODES } from '../../../src/core/explanation.js';
 import type { PasteKind } from '../../../src/core/paste.js';
 import type { RayIdResult } from '../../../src/core/report.js';
+import { CAUSE_LABELS } from '../../../src/slack/blocks/cause-labels.js';
 import { renderResultBlocks, toFallbackLine } from '../../../src/slack/blocks/render-result.js';
 import { expectValidCard } from './assertions.js';
 import {
   allowedResult,
   deniedResult,
   errorResult,
+  failedLogins,
   NOW,
   notFoundResult,
+  policyVerdict,
   RAY,
+  rayId,
+  replayedDenialResult,
   undeterminedResult,
 } from './fixtures.js';
 
@@ -49,7 +55,7 @@ describe('renderResultBlocks — found events', () => {
       type: 'header',
       text: { type: 'plain_text', text: '🚫 Access denied — Grafana', emoji: false },
     });
-    expect(blocks[2]).toEqual({
+    expect(blocks[5]).toEqual({
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: '*App*\nGrafana\n`grafana.example.com`', verbatim: true },
@@ -71,39 +77,40 @@ describe('renderResultBlocks — found events', () => {
 
   it('renders the denied card text exactly', () => {
     expect(texts(card(deniedResult()).blocks)).toMatchInlineSnapshot(`
-        [
-          "🚫 Access denied — Grafana",
-          "The request came from Germany, and the "Staff" policy only allows the US.
-        Policy: \`Staff\`",
-          "*App*
-        Grafana
-        \`grafana.example.com\`",
-          "*User*
-        alice@example.com",
-          "*When*
-        <!date^1741953483^{date_short_pretty} {time}|2025-03-14 11:58:03 UTC>",
-          "*Country · IP*
-        \`DE\` · \`203.0.113.7\`",
-          "*Identity provider*
-        \`a1b2c3d4-okta\`",
-          "*WARP · Gateway*
-        WARP ✗ · Gateway ✗",
-          "*mTLS*
-        no client certificate",
-          "*Service token*
-        none presented",
-          "*Existing session*
-        no",
-          "*Why*
-        • Country: DE (policy allows US only)
-        • Login: not successful",
-          "*Fix (admin)*
-        Add DE to the Country include rule of the "Staff" policy, or tell the user to connect from the US.",
-          "*Tell the user*
-        This app is only reachable from the US. Connect through the company VPN and retry.",
-          "Ray ID \`74e4ac510dfdc44f\` · searched <!date^1741348860^{date_short_pretty} {time}|2025-03-07 12:01:00 UTC> – <!date^1741953600^{date_short_pretty} {time}|2025-03-14 12:00:00 UTC>",
-        ]
-      `);
+      [
+        "🚫 Access denied — Grafana",
+        "The request came from Germany, and the "Staff" policy only allows the US.",
+        "*Why*
+      *Cause:* Country not allowed
+      *Policy:* \`Staff\`
+      • Country: DE (policy allows US only)
+      • Login: not successful",
+        "*Fix (admin)*
+      Add DE to the Country include rule of the "Staff" policy, or tell the user to connect from the US.",
+        "*Tell the user*
+      This app is only reachable from the US. Connect through the company VPN and retry.",
+        "*App*
+      Grafana
+      \`grafana.example.com\`",
+        "*User*
+      alice@example.com",
+        "*When*
+      <!date^1741953483^{date_short_pretty} {time}|2025-03-14 11:58:03 UTC>",
+        "*Country · IP*
+      \`DE\` · \`203.0.113.7\`",
+        "*Identity provider*
+      \`a1b2c3d4-okta\`",
+        "*WARP · Gateway*
+      WARP ✗ · Gateway ✗",
+        "*mTLS*
+      no client certificate",
+        "*Service token*
+      none presented",
+        "*Existing session*
+      no",
+        "Ray ID \`74e4ac510dfdc44f\` · searched <!date^1741348860^{date_short_pretty} {time}|2025-03-07 12:01:00 UTC> – <!date^1741953600^{date_short_pretty} {time}|2025-03-14 12:00:00 UTC>",
+      ]
+    `);
   });
 
   it('marks every mrkdwn object carrying event data as verbatim', () => {
@@ -119,10 +126,14 @@ describe('renderResultBlocks — found events', () => {
     expect(new Set(verbatim)).toEqual(new Set([true]));
   });
 
-  it('gives a one-line fallback text', () => {
+  it('gives a one-line fallback text with the cause and the policy', () => {
     expect(toFallbackLine(deniedResult())).toBe(
-      'Access denied for alice@example.com to Grafana (Ray 74e4ac510dfdc44f): The request came from Germany, ' +
-        'and the "Staff" policy only allows the US.',
+      "Access denied for alice@example.com to Grafana (Ray 74e4ac510dfdc44f): Country not allowed (policy 'Staff'). " +
+        'The request came from Germany, and the "Staff" policy only allows the US.',
+    );
+    expect(toFallbackLine(deniedResult({ explanation: { policy: '', cause: 'mtls_missing' } }))).toBe(
+      'Access denied for alice@example.com to Grafana (Ray 74e4ac510dfdc44f): No client certificate (mTLS). ' +
+        'The request came from Germany, and the "Staff" policy only allows the US.',
     );
     expect(toFallbackLine(undeterminedResult())).toMatch(
       /^Access denied for a non-identity request to Grafana/,
@@ -163,6 +174,195 @@ describe('renderResultBlocks — found events', () => {
   it('shows an unparsable event time as text, not as a date token', () => {
     const all = texts(card(deniedResult({ event: { datetime: 'not a date <!here>' } })).blocks);
     expect(all).toContain('*When*\nnot a date &lt;!here&gt;');
+  });
+});
+
+/** The text of the titled section (`*Title*\n…`), or undefined when the card has none. */
+function titledText(blocks: KnownBlock[], title: string): string | undefined {
+  return texts(blocks).find((text) => text.startsWith(`*${title}*\n`));
+}
+
+describe('renderResultBlocks — replayed denials', () => {
+  it('puts Why, Fix and Tell the user, then the policies, the fields and the failed logins', () => {
+    const message = card(replayedDenialResult());
+    expectValidCard(message, [RAY]);
+    const titles = message.blocks.map((block) =>
+      block.type === 'section' && block.text !== undefined
+        ? block.text.text.split('\n')[0]
+        : block.type === 'section'
+          ? 'fields'
+          : block.type,
+    );
+    expect(titles).toEqual([
+      'header',
+      'The request came from Germany, and the "Staff" policy only allows the US.',
+      '*Why*',
+      '*Fix (admin)*',
+      '*Tell the user*',
+      '*Policies (in evaluation order)*',
+      'fields',
+      '*Recent failed logins*',
+      'context',
+    ]);
+  });
+
+  it('says why: cause, policy, failed rule, secondary causes, then the evidence', () => {
+    expect(titledText(card(replayedDenialResult()).blocks, 'Why')).toBe(
+      [
+        '*Why*',
+        '*Cause:* Country not allowed',
+        '*Policy:* `Staff`',
+        '*Failed rule:* Require rule `geo` `US`',
+        '*Also:* WARP client required',
+        "• Require rule of 'Staff': The request came from DE; the rule requires a request from US.",
+        '• Login: not successful',
+      ].join('\n'),
+    );
+  });
+
+  it('names the policy of a rule that belongs to another policy, and a matched rule', () => {
+    const why = titledText(
+      card(
+        deniedResult({
+          explanation: {
+            cause: 'block_policy_matched',
+            policy: 'Staff',
+            failedRule: {
+              policy: 'Staff',
+              ruleType: 'exclude',
+              selector: 'device_posture',
+              postureType: 'warp',
+            },
+            matchedRule: {
+              policy: 'Block <!here>',
+              ruleType: 'include',
+              selector: 'group',
+              group: 'Contractors',
+            },
+          },
+        }),
+      ).blocks,
+      'Why',
+    );
+    expect(why).toContain('*Cause:* A Block policy matched');
+    expect(why).toContain('*Failed rule:* Exclude rule `device_posture` (posture `warp`)\n');
+    expect(why).toContain(
+      '*Matched rule:* Include rule `group` (rule group `Contractors`) of policy `Block &lt;!here&gt;`',
+    );
+  });
+
+  it('leaves out the rule, secondary-cause and replay lines when the explanation has none', () => {
+    const why = titledText(card(deniedResult()).blocks, 'Why');
+    expect(why).toMatch(/^\*Why\*\n\*Cause:\* Country not allowed\n\*Policy:\* `Staff`\n• Country:/);
+    for (const absent of ['Failed rule', 'Matched rule', '*Also:*', 'current policies']) {
+      expect(why).not.toContain(absent);
+    }
+  });
+
+  it('warns when the replay disagrees with what Access recorded', () => {
+    const denied = replayedDenialResult();
+    denied.explanation.replayDisagrees = true;
+    denied.explanation.cause = 'undetermined';
+    const why = titledText(card(denied).blocks, 'Why');
+    expect(why).toContain('*Cause:* Not determined yet\n');
+    expect(why).toContain('⚠️ *The current policies would admit this request*; see what the row cannot show.');
+    const allowed = allowedResult();
+    allowed.explanation.replayDisagrees = true;
+    expect(titledText(card(allowed).blocks, 'Why')).toContain(
+      '⚠️ *The current policies would deny this request*',
+    );
+    expect(titledText(card(replayedDenialResult()).blocks, 'Why')).not.toContain('⚠️');
+  });
+
+  it('lists the policies in evaluation order, marking the ones Access never reached', () => {
+    expect(titledText(card(replayedDenialResult()).blocks, 'Policies (in evaluation order)')).toBe(
+      [
+        '*Policies (in evaluation order)*',
+        "• ❌ Bypass 'Health checks' — Include not met: an IP in 10.0.0.0/8; the request came from 203.0.113.7.",
+        "• ❌ Allow 'Staff' — Require not met: a request from US; the request came from DE.",
+        "• _(not reached)_ ❔ Allow 'Break-glass' — Undecided: needs the user's identity-provider groups.",
+      ].join('\n'),
+    );
+  });
+
+  it('ends a long policy list with "…and N more"', () => {
+    const policies = Array.from({ length: 30 }, (_, index) =>
+      policyVerdict({ policy: `Policy ${index + 1}`, order: index + 1, reason: 'Include not met.' }),
+    );
+    const text = titledText(card(deniedResult({ policies })).blocks, 'Policies (in evaluation order)');
+    const lines = text?.split('\n') ?? [];
+    expect(lines[1]).toBe("• ❌ Allow 'Policy 1' — Include not met.");
+    expect(lines.at(-1)).toBe('• …and 18 more');
+    expect(lines).toHaveLength(1 + 12 + 1);
+  });
+
+  it('says when the app has no policies, and leaves the section out when nothing was replayed', () => {
+    const empty = titledText(card(deniedResult({ policies: [] })).blocks, 'Policies (in evaluation order)');
+    expect(empty).toBe('*Policies (in evaluation order)*\nThe app has no policies.');
+    expect(titledText(card(deniedResult()).blocks, 'Policies (in evaluation order)')).toBeUndefined();
+  });
+
+  it('names the identity provider and the service token', () => {
+    const all = texts(card(replayedDenialResult()).blocks);
+    expect(all).toContain('*Identity provider*\nOkta (corp)');
+    expect(all).toContain('*Service token*\nci-deploy\n`3f9e1c2d.access`');
+    const beforeLogin = texts(
+      card(
+        deniedResult({ event: { identityProvider: 'nonidentity' }, names: { identityProviderName: 'Okta' } }),
+      ).blocks,
+    );
+    expect(beforeLogin).toContain('*Identity provider*\nnone (decided before login)');
+    const nameOnly = texts(card(deniedResult({ names: { serviceTokenName: 'ci <!here>' } })).blocks);
+    expect(nameOnly).toContain('*Service token*\nci &lt;!here&gt;');
+  });
+
+  it('keeps the fields at ten or fewer with every field present', () => {
+    const result = replayedDenialResult();
+    result.event.deviceId = 'dev-123';
+    const fields = card(result).blocks.flatMap((block) =>
+      block.type === 'section' && block.fields !== undefined ? [block.fields] : [],
+    );
+    expect(fields).toHaveLength(1);
+    expect(fields[0]).toHaveLength(10);
+  });
+
+  it('shows the count and the latest failed logins', () => {
+    expect(titledText(card(replayedDenialResult()).blocks, 'Recent failed logins')).toBe(
+      [
+        '*Recent failed logins*',
+        '7 failed logins for this user, newest first:',
+        '• <!date^1741953483^{date_short_pretty} {time}|2025-03-14 11:58:03 UTC> · Grafana · `74e4ac510dfdc44f` (this request)',
+        '• <!date^1741943520^{date_short_pretty} {time}|2025-03-14 09:12:00 UTC> · Jira · `8a1b0000000000c9`',
+        '• <!date^1741887930^{date_short_pretty} {time}|2025-03-13 17:45:30 UTC> · unknown app · `8a1b0000000000ca`',
+        '• <!date^1741852800^{date_short_pretty} {time}|2025-03-13 08:00:00 UTC> · Grafana · `8a1b0000000000cb`',
+        '• <!date^1741766400^{date_short_pretty} {time}|2025-03-12 08:00:00 UTC> · Grafana · `8a1b0000000000cc`',
+        '• …and 2 more',
+      ].join('\n'),
+    );
+    const one = titledText(
+      card(deniedResult({ recentFailedLogins: failedLogins(rayId(9)).slice(0, 1) })).blocks,
+      'Recent failed logins',
+    );
+    expect(one).toMatch(
+      /^\*Recent failed logins\*\n1 failed login for this user, newest first:\n• <!date\^\d+\^[^>]+> · Grafana · `8a1b000000000009`$/,
+    );
+  });
+
+  it('leaves the failed logins out when there are none', () => {
+    for (const recentFailedLogins of [[], undefined]) {
+      const result = recentFailedLogins === undefined ? deniedResult() : deniedResult({ recentFailedLogins });
+      expect(titledText(card(result).blocks, 'Recent failed logins')).toBeUndefined();
+    }
+  });
+
+  it('gives every cause its own label', () => {
+    const labels = CAUSE_CODES.map((code) => CAUSE_LABELS[code]);
+    expect(labels.every((label) => label.trim() !== '' && !/[<>&*_`]/.test(label))).toBe(true);
+    expect(new Set(labels).size).toBe(CAUSE_CODES.length);
+    for (const cause of CAUSE_CODES) {
+      const why = titledText(card(deniedResult({ explanation: { cause } })).blocks, 'Why');
+      expect(why).toContain(`*Cause:* ${CAUSE_LABELS[cause]}\n`);
+    }
   });
 });
 
