@@ -343,6 +343,11 @@ function renderNotFound(result: NotFoundResult, options: RenderResultOptions): K
   }
   blocks.push(titled('Fix (admin)', safeText(notFound.adminFix, BUDGET.fix), BUDGET.fix));
   blocks.push(titled('Tell the user', safeText(notFound.userMessage, BUDGET.tell), BUDGET.tell));
+  const gaps = (notFound.gaps ?? []).filter((gap) => gap.trim() !== '');
+  if (gaps.length > 0) {
+    const text = gaps.map((gap) => safeText(gap, 200)).join('; ');
+    blocks.push(context(`Not searched: ${text}`, { verbatim: true, max: BUDGET.note }));
+  }
   blocks.push(footer(result.rayId));
   return blocks;
 }

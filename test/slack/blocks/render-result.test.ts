@@ -388,6 +388,20 @@ describe('renderResultBlocks — not found', () => {
     expect(errorNote).toBe(paste === 'cloudflare_error_page');
   });
 
+  it('says which lookups could not run (missing permission) on a not-found card', () => {
+    const message = card(
+      notFoundResult({ gaps: ['Identity log: add *Access: Audit Logs Read* to the token to search it'] }),
+      'plain',
+    );
+    expectValidCard(message, [RAY]);
+    expect(texts(message.blocks)).toContain(
+      'Not searched: Identity log: add *Access: Audit Logs Read* to the token to search it',
+    );
+    expect(texts(card(notFoundResult(), 'plain').blocks).some((t) => t.startsWith('Not searched'))).toBe(
+      false,
+    );
+  });
+
   it('names the pasted page’s error code, status and Access details', () => {
     const error = renderResultBlocks(notFoundResult(), {
       now: NOW,
