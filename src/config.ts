@@ -79,6 +79,28 @@ const slackSchema = z.object({
   PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
   HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+  HELPDESK_CHANNEL_IDS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(
+              /^[CG][A-Z0-9]{2,30}$/,
+              'must list channel ids like C0123456789, comma-separated (channel details › About)',
+            ),
+        ),
+      ),
+  ),
 });
 
 export interface CloudflareConfig {
@@ -103,6 +125,8 @@ export interface SlackConfig {
   port: number;
   host: string;
   logLevel: LogLevelName;
+  /** Channels where pasted 403 pages get a threaded answer. */
+  helpdeskChannelIds: string[];
 }
 
 export interface Config {
@@ -163,6 +187,7 @@ export function loadSlackConfig(env: Env): SlackConfig {
     port: s.PORT,
     host: s.HOST,
     logLevel: s.LOG_LEVEL,
+    helpdeskChannelIds: s.HELPDESK_CHANNEL_IDS,
   };
 }
 

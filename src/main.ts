@@ -1,9 +1,14 @@
 import { pathToFileURL } from 'node:url';
 import dotenv from 'dotenv';
+import { createConfigurationProbe } from './cloudflare/config-check.js';
+import { createCloudflareHttp } from './cloudflare/http.js';
 import { createCloudflareAdapters } from './cloudflare/index.js';
+import { createRestClient } from './cloudflare/rest-client.js';
 import { ConfigError, type Env, loadConfig } from './config.js';
 import { LookupError } from './core/errors.js';
+import type { PermissionCheck } from './core/ports.js';
 import { createSlackApp, type SlackRuntime } from './slack/app.js';
+import { createMemoryDedupeStore } from './slack/dedupe.js';
 import { explainRayIds } from './usecases/explain-ray-ids.js';
 
 export interface RunningBot {
@@ -17,8 +22,32 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
   const config = loadConfig(env);
   const cloudflare = createCloudflareAdapters(config.cloudflare);
   const now = () => new Date();
+  // The App Home's check uses its own small pool so a slow probe never queues behind lookups.
+  const probeHttp = createCloudflareHttp({ timeoutMs: config.cloudflare.timeoutMs, connections: 2 });
+  const probe = createConfigurationProbe({
+    rest: createRestClient({
+      apiUrl: config.cloudflare.apiUrl,
+      apiToken: config.cloudflare.apiToken,
+      fetch: probeHttp.fetch,
+    }),
+    fetch: probeHttp.fetch,
+    graphqlUrl: config.cloudflare.graphqlUrl,
+    apiToken: config.cloudflare.apiToken,
+    accountId: config.cloudflare.accountId,
+  });
+  let lastCheck: { at: number; checks: Promise<PermissionCheck[] | undefined> } | undefined;
+  const checkConfiguration = () => {
+    // Opening the Home tab repeatedly must not spend the Cloudflare budget: one check per 5 minutes.
+    if (!lastCheck || Date.now() - lastCheck.at > 5 * 60_000) {
+      lastCheck = { at: Date.now(), checks: probe.check().catch(() => undefined) };
+    }
+    return lastCheck.checks;
+  };
   const slack = createSlackApp(config.slack, {
     now,
+    helpdeskChannelIds: new Set(config.slack.helpdeskChannelIds),
+    dedupe: createMemoryDedupeStore(),
+    checkConfiguration,
     explain: (request) =>
       explainRayIds(
         {
@@ -47,7 +76,7 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
     slack,
     ...(port === undefined ? {} : { port }),
     stop() {
-      stopping ??= slack.stop().finally(() => cloudflare.close());
+      stopping ??= slack.stop().finally(() => Promise.all([cloudflare.close(), probeHttp.close()]));
       return stopping;
     },
   };

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       logLevel: 'info',
+      helpdeskChannelIds: [],
     });
   });
 
@@ -78,5 +79,14 @@ describe('loadConfig', () => {
     expect(found.join('\n')).toMatch(/CLOUDFLARE_API_TOKEN is required: create a Cloudflare API token/);
     expect(found.join('\n')).toMatch(/SLACK_BOT_TOKEN must be a bot token starting with xoxb-/);
     expect(found.join('\n')).not.toMatch(/secretish|eighty|maybe/);
+  });
+
+  it('reads HELPDESK_CHANNEL_IDS as a comma-separated list of channel ids', () => {
+    expect(
+      loadSlackConfig({ ...slack, HELPDESK_CHANNEL_IDS: ' C0123ABC, G0456DEF ,' }).helpdeskChannelIds,
+    ).toEqual(['C0123ABC', 'G0456DEF']);
+    expect(problems(() => loadSlackConfig({ ...slack, HELPDESK_CHANNEL_IDS: '#helpdesk' }))).toEqual([
+      expect.stringMatching(/^HELPDESK_CHANNEL_IDS.* must list channel ids like C0123456789/),
+    ]);
   });
 });

@@ -20,6 +20,8 @@ export interface FindEventsOptions {
   now: Date;
   /** When the Ray IDs were posted; searches start there instead of now. */
   anchor?: Date | undefined;
+  /** Ignore the configured look-back cap and search back to the dataset's retention. */
+  searchToRetention?: boolean | undefined;
 }
 
 /** Finds Access login events by Ray ID (Cloudflare GraphQL Analytics in production). */
@@ -77,3 +79,16 @@ export interface AccessDirectory {
 }
 
 export type { TimeWindow };
+
+/** Whether one token permission works, for the App Home's configuration check. */
+export interface PermissionCheck {
+  permission: string;
+  ok: boolean;
+  /** What the permission adds, or why the check failed. */
+  detail: string;
+}
+
+/** Probes the Cloudflare token: which permissions work on the configured account. */
+export interface ConfigurationProbe {
+  check(): Promise<PermissionCheck[]>;
+}

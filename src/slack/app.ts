@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
+import type { PermissionCheck } from '../core/ports.js';
 import type { ExplainReport } from '../core/report.js';
 import type { ExplainRequest } from '../usecases/explain-ray-ids.js';
+import type { DedupeStore } from './dedupe.js';
 import { registerListeners } from './listeners/index.js';
 
 export interface SlackAppOptions {
@@ -22,6 +24,12 @@ export interface SlackAppOptions {
 export interface SlackDependencies {
   explain(request: ExplainRequest): Promise<ExplainReport>;
   now(): Date;
+  /** Channels whose new messages with Ray IDs get a threaded answer. */
+  helpdeskChannelIds: ReadonlySet<string>;
+  /** Remembers answered events and messages so Slack's re-deliveries get no second reply. */
+  dedupe: DedupeStore;
+  /** Which Cloudflare permissions work (for the App Home); undefined when the check could not run. */
+  checkConfiguration(): Promise<PermissionCheck[] | undefined>;
 }
 
 export interface SlackRuntime {

@@ -24,6 +24,8 @@ export interface ExplainRequest {
   anchor?: Date | undefined;
   /** The requester's email (from Slack), so their failed logins can be searched for a missing Ray ID. */
   requesterEmail?: string | undefined;
+  /** Search back to the dataset's retention instead of the configured cap ("Search further back"). */
+  searchToRetention?: boolean | undefined;
 }
 
 /** Extract → look up → enrich → replay the policies → explain, one result per Ray ID, never throwing for upstream failures. */
@@ -39,7 +41,11 @@ export async function explainRayIds(
   const now = deps.now();
   let lookups: Awaited<ReturnType<AccessEventSource['findByRayIds']>>;
   try {
-    lookups = await deps.events.findByRayIds(extraction.rayIds, { now, anchor: request.anchor });
+    lookups = await deps.events.findByRayIds(extraction.rayIds, {
+      now,
+      anchor: request.anchor,
+      searchToRetention: request.searchToRetention,
+    });
   } catch (error) {
     deps.onError?.(error);
     const failure = toLookupFailure(error);

@@ -45,3 +45,41 @@ export function postSlashCommand(
   const body = slashCommandBody(text, responseUrl);
   return fetch(url, { method: 'POST', headers: signedHeaders(signingSecret, body, timestamp), body });
 }
+
+/** POSTs a signed Events API `event_callback` (JSON), optionally as a retry. */
+export function postEvent(
+  url: string,
+  signingSecret: string,
+  event: Record<string, unknown>,
+  options: { eventId: string; retryNum?: number },
+): Promise<Response> {
+  const body = JSON.stringify({
+    token: 'legacy-verification-token',
+    team_id: 'T0SANDBOX',
+    api_app_id: 'A0ACCESSWHY',
+    type: 'event_callback',
+    event_id: options.eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: 'T0SANDBOX', user_id: 'U0BOT', is_bot: true, is_enterprise_install: false }],
+    event,
+  });
+  const headers: Record<string, string> = {
+    ...signedHeaders(signingSecret, body),
+    'content-type': 'application/json',
+  };
+  if (options.retryNum !== undefined) {
+    headers['x-slack-retry-num'] = String(options.retryNum);
+    headers['x-slack-retry-reason'] = 'http_timeout';
+  }
+  return fetch(url, { method: 'POST', headers, body });
+}
+
+/** POSTs a signed interactive payload (shortcut, block action) as Slack does: form field `payload`. */
+export function postInteraction(
+  url: string,
+  signingSecret: string,
+  payload: Record<string, unknown>,
+): Promise<Response> {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return fetch(url, { method: 'POST', headers: signedHeaders(signingSecret, body), body });
+}

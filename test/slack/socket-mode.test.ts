@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
 import { createSlackApp } from '../../src/slack/app.js';
+import { createMemoryDedupeStore } from '../../src/slack/dedupe.js';
 
 let slack: FakeSlack;
 beforeAll(async () => {
@@ -24,6 +25,9 @@ it('Socket Mode opens its connection with the app-level token (no HTTP listener)
     {
       explain: async () => ({ results: [], totalRayIds: 0, skippedRayIds: [], paste: { kind: 'plain' } }),
       now: () => new Date(),
+      helpdeskChannelIds: new Set<string>(),
+      dedupe: createMemoryDedupeStore(),
+      checkConfiguration: async () => undefined,
     },
   );
   // The fake refuses to hand out a WebSocket URL (Bolt keeps retrying), so only the request is checked.

@@ -158,16 +158,25 @@ function fits(blocks: readonly KnownBlock[]): boolean {
  * The whole answer to one request: a card per Ray ID (as many as fit in one message, the rest as
  * one line each), a note on Ray IDs skipped by the cap, and a top-level `text` for notifications.
  */
-export function renderReport(report: ExplainReport, options: { now: Date }): RenderedMessage {
+export interface RenderReportOptions {
+  now: Date;
+  /** Buttons under each full card (absent: no buttons). */
+  actions?: (result: RayIdResult) => KnownBlock | undefined;
+}
+
+/** The whole report as one message: full cards while they fit, then one line per remaining Ray ID. */
+export function renderReport(report: ExplainReport, options: RenderReportOptions): RenderedMessage {
   const note = skippedNote(report);
   const tail: KnownBlock[] = note === undefined ? [] : [note];
   const text = fallbackText(report);
 
   if (report.results.length === 0) return { text, blocks: [...noRayIdCard(report.paste), ...tail] };
 
-  const cards = report.results.map((result) =>
-    renderResultBlocks(result, { now: options.now, paste: report.paste }),
-  );
+  const cards = report.results.map((result) => {
+    const buttons = options.actions?.(result);
+    const blocks = renderResultBlocks(result, { now: options.now, paste: report.paste });
+    return buttons === undefined ? blocks : [...blocks, buttons];
+  });
   // As many full cards as fit while every other result still gets its line; when no split lets every
   // result show, the one that shows the most (then the most cards).
   let best: { blocks: KnownBlock[]; shown: number } | undefined;
@@ -195,4 +204,31 @@ export function renderReport(report: ExplainReport, options: { now: Date }): Ren
   // Unreachable with the per-card budgets in render-result.ts; kept so a regression degrades, not fails.
   const fallback = compactSections(report.results, { blocks: MAX_BLOCKS - tail.length, text: TEXT_BUDGET });
   return { text, blocks: [...(fallback?.blocks ?? [section(text)]), ...tail] };
+}
+
+/**
+ * A report as thread replies: one card per Ray ID up to `cap`, then one summary message with a line per
+ * remaining Ray ID (outcome and cause). Every message stays inside Block Kit limits.
+ */
+export function renderReportMessages(
+  report: ExplainReport,
+  options: RenderReportOptions & { cap: number },
+): RenderedMessage[] {
+  if (report.results.length <= 1) return [renderReport(report, options)];
+  const single = (result: RayIdResult): ExplainReport => ({
+    ...report,
+    results: [result],
+    skippedRayIds: [],
+  });
+  const cards = report.results.slice(0, options.cap).map((result) => renderReport(single(result), options));
+  const rest = report.results.slice(options.cap);
+  const note = skippedNote(report);
+  if (rest.length === 0) {
+    const last = cards.at(-1);
+    if (last && note) last.blocks.push(note);
+    return cards;
+  }
+  const compact = compactSections(rest, { blocks: MAX_BLOCKS - 1, text: TEXT_BUDGET });
+  const blocks = [...(compact?.blocks ?? []), ...(note ? [note] : [])];
+  return [...cards, { text: fallbackText({ ...report, results: rest }), blocks }];
 }

@@ -417,6 +417,24 @@ function renderError(result: ErrorResult, options: RenderResultOptions): KnownBl
 }
 
 /** The card for one Ray ID: found (allowed/denied), not found, or a failed lookup. */
+/** A card's worth of the user's recent failed logins (the "Recent failed logins" button). */
+export function renderFailedLogins(result: FoundResult): KnownBlock[] {
+  const logins = result.recentFailedLogins ?? [];
+  const who = safeText(userLabel(result.event, result.names), 150);
+  return [
+    header(`🧾 Recent failed logins — ${userLabel(result.event, result.names)}`),
+    logins.length > 0
+      ? titled('Recent failed logins', failedLoginsText(result.rayId, logins), BUDGET.failedLogins)
+      : section(
+          `No recent failed logins for ${who} (or the token cannot read them: *Access: Audit Logs Read*).`,
+          {
+            verbatim: true,
+          },
+        ),
+    footer(result.rayId),
+  ];
+}
+
 export function renderResultBlocks(result: RayIdResult, options: RenderResultOptions): KnownBlock[] {
   switch (result.outcome) {
     case 'allowed':

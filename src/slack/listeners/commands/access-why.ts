@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { SlackDependencies } from '../../app.js';
+import { renderCardActions } from '../../blocks/render-actions.js';
 import { renderHelp } from '../../blocks/render-help.js';
 import { renderReport } from '../../blocks/render-report.js';
 
@@ -16,12 +17,13 @@ export function registerAccessWhyCommand(app: App, deps: SlackDependencies): voi
     }
     await ack();
     const report = await deps.explain({ text: command.text });
+    const shareTo = { channel: command.channel_id };
+    const message = renderReport(report, {
+      now: deps.now(),
+      actions: (r) => renderCardActions(r, { shareTo }),
+    });
     try {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        ...renderReport(report, { now: deps.now() }),
-      });
+      await respond({ response_type: 'ephemeral', replace_original: false, ...message });
     } catch (error) {
       logger.warn(`could not answer /access-why: ${error instanceof Error ? error.name : 'unknown error'}`);
     }

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { LookupError } from '../core/errors.js';
+import type { ConfigurationProbe, PermissionCheck } from '../core/ports.js';
+import { PERMISSIONS } from './access-directory.js';
+import { ANALYTICS_PERMISSION, toHttpLookupError, toTransportLookupError } from './map-error.js';
+import { ACCESS_LOGIN_SETTINGS_QUERY } from './queries.js';
+import type { RestClient } from './rest-client.js';
+
+const anyList = z.array(z.unknown());
+const settingsSchema = z.object({
+  data: z.object({
+    viewer: z.object({
+      accounts: z.array(
+        z.object({
+          settings: z
+            .object({ accessLoginRequestsAdaptiveGroups: z.object({ enabled: z.boolean() }) })
+            .nullable(),
+        }),
+      ),
+    }),
+  }),
+});
+
+export interface ConfigCheckOptions {
+  rest: RestClient;
+  fetch: typeof fetch;
+  graphqlUrl: string;
+  apiToken: string;
+  accountId: string;
+}
+
+function failed(permission: string, error: unknown): PermissionCheck {
+  if (error instanceof LookupError) {
+    const detail =
+      error.code === 'cloudflare_permission'
+        ? 'missing on this token'
+        : error.code === 'cloudflare_auth'
+          ? 'the token was rejected'
+          : `could not check (${error.code})`;
+    return { permission, ok: false, detail };
+  }
+  return { permission, ok: false, detail: 'could not check' };
+}
+
+/** One cheap read per permission the bot uses, so an admin sees at a glance what works. */
+export function createConfigurationProbe(options: ConfigCheckOptions): ConfigurationProbe {
+  const account = `/accounts/${encodeURIComponent(options.accountId)}`;
+  const one = { per_page: '1' };
+
+  async function analytics(): Promise<PermissionCheck> {
+    const permission = ANALYTICS_PERMISSION;
+    try {
+      const response = await options.fetch(options.graphqlUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${options.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: ACCESS_LOGIN_SETTINGS_QUERY,
+          variables: { accountTag: options.accountId },
+        }),
+      });
+      const body: unknown = await response.json().catch(() => undefined);
+      const errors = (body as { errors?: unknown } | undefined)?.errors;
+      if (!response.ok || (Array.isArray(errors) && errors.length > 0)) {
+        throw toHttpLookupError(
+          response.status,
+          response.headers,
+          Array.isArray(errors) ? errors : [],
+          [options.apiToken],
+          permission,
+        );
+      }
+      const settings = settingsSchema.safeParse(body);
+      const dataset = settings.success
+        ? settings.data.data.viewer.accounts[0]?.settings?.accessLoginRequestsAdaptiveGroups
+        : undefined;
+      if (!dataset)
+        return { permission, ok: false, detail: 'the account id is wrong, or the token cannot read it' };
+      return dataset.enabled
+        ? { permission, ok: true, detail: 'finds logins by Ray ID' }
+        : { permission, ok: false, detail: "Access login analytics are not enabled on this account's plan" };
+    } catch (error) {
+      return failed(permission, toTransportLookupError(error, [options.apiToken]) ?? error);
+    }
+  }
+
+  const rest = (permission: string, path: string, adds: string, query: Record<string, string> = one) =>
+    options.rest.get(`${account}${path}`, anyList, permission, query).then(
+      (): PermissionCheck => ({ permission, ok: true, detail: adds }),
+      (error: unknown) => failed(permission, error),
+    );
+
+  return {
+    check: () =>
+      Promise.all([
+        analytics(),
+        rest(PERMISSIONS.apps, '/access/apps', 'names apps and replays their policies'),
+        rest(PERMISSIONS.audit, '/access/logs/access_requests', 'user emails, failed logins, identity log', {
+          limit: '1',
+        }),
+        rest(PERMISSIONS.org, '/access/identity_providers', 'IdP names, groups, login-method rules'),
+        rest(PERMISSIONS.tokens, '/access/service_tokens', 'service token names and expiry'),
+        rest(PERMISSIONS.posture, '/devices/posture', 'device posture rules'),
+      ]),
+  };
+}

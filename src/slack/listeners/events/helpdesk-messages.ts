@@ -1,0 +1,39 @@
+import type { App } from '@slack/bolt';
+import type { SlackDependencies } from '../../app.js';
+import { messageText } from '../../message-text.js';
+import { toHumanPost } from '../../slack-message.js';
+import { replyInThread } from '../../thread-reply.js';
+
+/**
+ * New posts with Ray IDs in helpdesk channels, and @-mentions anywhere, get one threaded answer —
+ * once, even when Slack re-delivers the event or sends both a message and an app_mention for it.
+ */
+export function registerHelpdeskMessages(app: App, deps: SlackDependencies): void {
+  const answer = async (
+    event: unknown,
+    eventId: string | undefined,
+    botUserId: string | undefined,
+    client: Parameters<typeof replyInThread>[0],
+  ) => {
+    const post = toHumanPost(event, botUserId);
+    if (!post) return;
+    const freshEvent = eventId === undefined || (await deps.dedupe.claim(`event:${eventId}`));
+    const freshMessage = await deps.dedupe.claim(`message:${post.channel}:${post.ts}`);
+    if (!freshEvent || !freshMessage) return;
+    await replyInThread(client, deps, {
+      channel: post.channel,
+      ts: post.ts,
+      threadTs: post.thread_ts,
+      text: messageText(event),
+    });
+  };
+
+  app.event('message', async ({ event, body, context, client }) => {
+    if (!('channel' in event) || !deps.helpdeskChannelIds.has(event.channel)) return;
+    await answer(event, body.event_id, context.botUserId, client);
+  });
+
+  app.event('app_mention', async ({ event, body, context, client }) => {
+    await answer(event, body.event_id, context.botUserId, client);
+  });
+}

@@ -1,0 +1,15 @@
+import type { App } from '@slack/bolt';
+import type { SlackDependencies } from '../../app.js';
+import { renderHome } from '../../blocks/render-home.js';
+
+/** The App Home tab: usage and a live check of the Cloudflare token and watched channels. */
+export function registerAppHome(app: App, deps: SlackDependencies): void {
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    const checks = await deps.checkConfiguration();
+    await client.views.publish({
+      user_id: event.user,
+      view: renderHome({ checks, helpdeskChannelIds: [...deps.helpdeskChannelIds], checkedAt: deps.now() }),
+    });
+  });
+}
