@@ -46,6 +46,21 @@ const cloudflareSchema = z.object({
   ),
 });
 
+const idList = (pattern: RegExp, message: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
+      .pipe(z.array(z.string().regex(pattern, message))),
+  );
+
 const slackSchema = z.object({
   SLACK_BOT_TOKEN: z.preprocess(
     blankToUndefined,
@@ -79,27 +94,20 @@ const slackSchema = z.object({
   PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
   HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
-  HELPDESK_CHANNEL_IDS: z.preprocess(
+  HELPDESK_CHANNEL_IDS: idList(
+    /^[CG][A-Z0-9]{2,30}$/,
+    'must list channel ids like C0123456789, comma-separated (channel details › About)',
+  ),
+  HELPDESK_USER_IDS: idList(
+    /^[UW][A-Z0-9]{2,30}$/,
+    'must list Slack user ids like U0123456789, comma-separated',
+  ),
+  HELPDESK_USERGROUP_ID: z.preprocess(
     blankToUndefined,
     z
       .string()
-      .default('')
-      .transform((list) =>
-        list
-          .split(',')
-          .map((id) => id.trim())
-          .filter((id) => id !== ''),
-      )
-      .pipe(
-        z.array(
-          z
-            .string()
-            .regex(
-              /^[CG][A-Z0-9]{2,30}$/,
-              'must list channel ids like C0123456789, comma-separated (channel details › About)',
-            ),
-        ),
-      ),
+      .regex(/^S[A-Z0-9]{2,30}$/, 'must be a user group id like S0123456789 (the group’s page in Slack)')
+      .optional(),
   ),
 });
 
@@ -125,8 +133,11 @@ export interface SlackConfig {
   port: number;
   host: string;
   logLevel: LogLevelName;
-  /** Channels where pasted 403 pages get a threaded answer. */
+  /** Channels where pasted 403 pages get a threaded answer; asking there counts as staff context. */
   helpdeskChannelIds: string[];
+  /** Helpdesk staff, who see full cards anywhere. */
+  staffUserIds: string[];
+  staffUsergroupId?: string;
 }
 
 export interface Config {
@@ -188,6 +199,8 @@ export function loadSlackConfig(env: Env): SlackConfig {
     host: s.HOST,
     logLevel: s.LOG_LEVEL,
     helpdeskChannelIds: s.HELPDESK_CHANNEL_IDS,
+    staffUserIds: s.HELPDESK_USER_IDS,
+    ...(s.HELPDESK_USERGROUP_ID === undefined ? {} : { staffUsergroupId: s.HELPDESK_USERGROUP_ID }),
   };
 }
 

@@ -43,11 +43,22 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
     }
     return lastCheck.checks;
   };
+  const logLine = (entry: Record<string, unknown>) =>
+    log(JSON.stringify({ time: now().toISOString(), ...entry }));
   const slack = createSlackApp(config.slack, {
     now,
     helpdeskChannelIds: new Set(config.slack.helpdeskChannelIds),
     dedupe: createMemoryDedupeStore(),
     checkConfiguration,
+    audit: (entry) => log(JSON.stringify(entry)),
+    // Only the error's name and code: messages of HTTP client errors can quote requests.
+    onUnexpected: (error) =>
+      logLine({
+        level: 'error',
+        msg: 'unexpected failure',
+        error: error instanceof Error ? error.name : typeof error,
+        ...(error instanceof Error && 'code' in error ? { code: String(error.code) } : {}),
+      }),
     explain: (request) =>
       explainRayIds(
         {
@@ -59,7 +70,7 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
               error instanceof LookupError
                 ? `${error.code}: ${error.detail ?? error.safeMessage}`
                 : 'unexpected';
-            log(JSON.stringify({ level: 'warn', msg: 'lookup failed', detail }));
+            logLine({ level: 'warn', msg: 'lookup failed', detail });
           },
         },
         request,
@@ -71,12 +82,26 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
       ? 'access-why is connected to Slack (Socket Mode)'
       : `access-why is listening on http://${config.slack.host}:${port}/slack/events`,
   );
+  // Startup check: say exactly which token permission is missing, without blocking the start.
+  void checkConfiguration().then((checks) => {
+    if (checks === undefined) {
+      logLine({ level: 'warn', msg: 'could not check the Cloudflare token at startup' });
+      return;
+    }
+    for (const check of checks) {
+      logLine({ level: check.ok ? 'info' : 'warn', msg: 'cloudflare permission', ...check });
+    }
+  });
   let stopping: Promise<void> | undefined;
   return {
     slack,
     ...(port === undefined ? {} : { port }),
     stop() {
-      stopping ??= slack.stop().finally(() => Promise.all([cloudflare.close(), probeHttp.close()]));
+      // Stop taking requests, let in-flight answers finish (bounded), then close the pools.
+      stopping ??= slack
+        .stop(10_000)
+        .finally(() => Promise.all([cloudflare.close(), probeHttp.close()]))
+        .then(() => undefined);
       return stopping;
     },
   };
@@ -84,6 +109,16 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   dotenv.config({ quiet: true });
+  // Last-resort sink; listeners and lookups already catch, so this should stay silent.
+  process.on('unhandledRejection', (reason) => {
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'unhandled rejection',
+        error: reason instanceof Error ? reason.name : typeof reason,
+      }),
+    );
+  });
   try {
     const bot = await startBot(process.env);
     const shutdown = (signal: string) => {

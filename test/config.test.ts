@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       logLevel: 'info',
       helpdeskChannelIds: [],
+      staffUserIds: [],
     });
   });
 

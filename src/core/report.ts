@@ -34,8 +34,16 @@ export type RayIdResult =
       recentFailedLogins?: FailedLogin[];
       /** The time range searched; absent when the event came from a case file, not a search. */
       searched?: SearchedRange;
+      /** True when another person's details were removed for this viewer. */
+      redacted?: boolean;
     }
-  | { rayId: string; outcome: 'not_found'; searched: SearchedRange; notFound: NotFoundExplanation }
+  | {
+      rayId: string;
+      outcome: 'not_found';
+      searched: SearchedRange;
+      notFound: NotFoundExplanation;
+      redacted?: boolean;
+    }
   | { rayId: string; outcome: 'error'; failure: LookupFailure };
 
 export type Outcome = RayIdResult['outcome'];

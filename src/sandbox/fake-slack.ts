@@ -69,7 +69,15 @@ function jsonField(value: unknown): unknown {
 }
 
 /** Starts a loopback fake of Slack's Web API and response_url endpoints that records every call. */
-export async function startFakeSlack(options: { port?: number } = {}): Promise<FakeSlack> {
+export interface FakeSlackOptions {
+  port?: number;
+  /** Slack user id → email, answered by `users.info` (users:read.email). */
+  users?: Record<string, string>;
+  /** User group id → member user ids, answered by `usergroups.users.list`. */
+  usergroups?: Record<string, string[]>;
+}
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const requests: RecordedSlackRequest[] = [];
   const waiters = new Map<(request: RecordedSlackRequest) => void, (error: Error) => void>();
   const startSeconds = Math.floor(Date.now() / 1000);
@@ -109,6 +117,17 @@ export async function startFakeSlack(options: { port?: number } = {}): Promise<F
       case 'chat.update': {
         const ts = typeof body.ts === 'string' ? body.ts : nextTs();
         return { ok: true, channel: body.channel, ts, text: body.text ?? '', message: message(ts) };
+      }
+      case 'users.info': {
+        const id = typeof body.user === 'string' ? body.user : '';
+        const email = options.users?.[id];
+        return email === undefined
+          ? { ok: false, error: 'user_not_found' }
+          : { ok: true, user: { id, name: id.toLowerCase(), profile: { email } } };
+      }
+      case 'usergroups.users.list': {
+        const members = options.usergroups?.[typeof body.usergroup === 'string' ? body.usergroup : ''];
+        return members === undefined ? { ok: false, error: 'no_such_subteam' } : { ok: true, users: members };
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };

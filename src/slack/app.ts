@@ -4,8 +4,10 @@ import { App, LogLevel } from '@slack/bolt';
 import type { PermissionCheck } from '../core/ports.js';
 import type { ExplainReport } from '../core/report.js';
 import type { ExplainRequest } from '../usecases/explain-ray-ids.js';
+import { type Audience, createSlackAudience } from './audience.js';
 import type { DedupeStore } from './dedupe.js';
 import { registerListeners } from './listeners/index.js';
+import type { AuditEntry } from './lookup.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -19,6 +21,9 @@ export interface SlackAppOptions {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Skip Bolt's `auth.test` at construction (tests and offline runs). */
   botIdentity?: { botId: string; botUserId: string };
+  /** Helpdesk staff: these user ids and the members of this user group see full cards anywhere. */
+  staffUserIds?: readonly string[];
+  staffUsergroupId?: string | undefined;
 }
 
 export interface SlackDependencies {
@@ -30,13 +35,23 @@ export interface SlackDependencies {
   dedupe: DedupeStore;
   /** Which Cloudflare permissions work (for the App Home); undefined when the check could not run. */
   checkConfiguration(): Promise<PermissionCheck[] | undefined>;
+  /** Writes one audit line per lookup. */
+  audit(entry: AuditEntry): void;
+  /** The one error sink for what should never happen (a bug in a lookup); logs without secrets. */
+  onUnexpected(error: unknown): void;
+}
+
+/** What listeners get: the dependencies plus who may see what (built on the app's own Web API client). */
+export interface ListenerDependencies extends SlackDependencies {
+  audience: Audience;
 }
 
 export interface SlackRuntime {
   app: App;
   /** Starts listening (HTTP) or connecting (Socket Mode); resolves with the HTTP port in HTTP mode. */
   start(): Promise<{ port?: number }>;
-  stop(): Promise<void>;
+  /** Stops taking requests, then waits (at most `drainMs`) for the ones in flight to finish answering. */
+  stop(drainMs?: number): Promise<void>;
 }
 
 const LOG_LEVELS = {
@@ -75,11 +90,24 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
         ],
       });
 
-  registerListeners(app, deps);
-  // One sink for everything a listener throws: log the kind, never the payload or a token.
-  app.error(async (error) => {
-    app.logger.error(`listener failed: ${error.name}${'code' in error ? ` (${String(error.code)})` : ''}`);
+  const audience = createSlackAudience(app.client, {
+    staffUserIds: options.staffUserIds ?? [],
+    staffUsergroupId: options.staffUsergroupId,
   });
+  // Every request passes here: count it, so shutdown can let in-flight answers finish.
+  const inFlight = new Set<Promise<void>>();
+  app.use(async ({ next }) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
+  registerListeners(app, { ...deps, audience } satisfies ListenerDependencies);
+  // One sink for everything a listener throws: log the kind, never the payload or a token.
+  app.error(async (error) => deps.onUnexpected(error));
 
   return {
     app,
@@ -91,8 +119,14 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
       const server = (await app.start({ port: options.port, host: options.host })) as Server;
       return { port: (server.address() as AddressInfo).port };
     },
-    async stop() {
+    async stop(drainMs = 10_000) {
       await app.stop();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, drainMs);
+      });
+      await Promise.race([Promise.allSettled([...inFlight]), deadline]);
+      clearTimeout(timer);
     },
   };
 }

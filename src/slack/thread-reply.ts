@@ -1,15 +1,19 @@
 import type { webApi } from '@slack/bolt';
 import { extractRayIds } from '../core/ray-id.js';
-import type { SlackDependencies } from './app.js';
+import type { ListenerDependencies } from './app.js';
 import { renderCardActions } from './blocks/render-actions.js';
 import { renderProgress } from './blocks/render-extras.js';
 import { renderReportMessages } from './blocks/render-report.js';
+import { lookUpFor } from './lookup.js';
 import { tsToDate } from './slack-message.js';
 
 /** Full cards per message thread before the rest is summarised one line each. */
 export const THREAD_CARD_CAP = 3;
 
 export interface ThreadRequest {
+  /** Who posted the message: the answer is public, so it is redacted for them like a share. */
+  user: string;
+  surface: 'helpdesk_thread' | 'mention';
   channel: string;
   /** The message that carried the Ray IDs. */
   ts: string;
@@ -24,7 +28,7 @@ export interface ThreadRequest {
  */
 export async function replyInThread(
   client: webApi.WebClient,
-  deps: SlackDependencies,
+  deps: ListenerDependencies,
   request: ThreadRequest,
 ): Promise<boolean> {
   const { rayIds } = extractRayIds(request.text);
@@ -35,7 +39,8 @@ export async function replyInThread(
     thread_ts,
     ...renderProgress(rayIds),
   });
-  const report = await deps.explain({ text: request.text, anchor: tsToDate(request.ts) });
+  const viewer = { userId: request.user, channelId: request.channel, surface: request.surface };
+  const report = await lookUpFor(deps, viewer, { text: request.text, anchor: tsToDate(request.ts) });
   const [first, ...rest] = renderReportMessages(report, {
     now: deps.now(),
     cap: THREAD_CARD_CAP,

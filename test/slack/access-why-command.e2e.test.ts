@@ -25,6 +25,8 @@ beforeAll(async () => {
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_SOCKET_MODE: 'false',
+      // The askers in these tests are helpdesk staff; test/slack/privacy.e2e.test.ts covers everyone else.
+      HELPDESK_USER_IDS: 'U0ALICE',
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',
       HOST: '127.0.0.1',

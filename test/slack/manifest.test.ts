@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ACTION_IDS } from '../../src/slack/blocks/render-actions.js';
-import { createMemoryDedupeStore } from '../../src/slack/dedupe.js';
 import { registerListeners } from '../../src/slack/listeners/index.js';
+import { fakeSlackDeps } from '../helpers/slack-deps.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const manifestSchema = z.object({
@@ -44,13 +44,7 @@ function registered() {
     action: (id: string) => seen.actions.push(id),
     message: () => seen.events.push('message'),
   };
-  registerListeners(recorder as unknown as App, {
-    explain: async () => ({ results: [], totalRayIds: 0, skippedRayIds: [], paste: { kind: 'plain' } }),
-    now: () => new Date(),
-    helpdeskChannelIds: new Set(),
-    dedupe: createMemoryDedupeStore(),
-    checkConfiguration: async () => undefined,
-  });
+  registerListeners(recorder as unknown as App, fakeSlackDeps());
   return seen;
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
 import { createSlackApp } from '../../src/slack/app.js';
-import { createMemoryDedupeStore } from '../../src/slack/dedupe.js';
+import { fakeSlackDeps } from '../helpers/slack-deps.js';
 
 let slack: FakeSlack;
 beforeAll(async () => {
@@ -22,13 +22,7 @@ it('Socket Mode opens its connection with the app-level token (no HTTP listener)
       logLevel: 'error',
       botIdentity: { botId: 'B0BOT', botUserId: 'U0BOT' },
     },
-    {
-      explain: async () => ({ results: [], totalRayIds: 0, skippedRayIds: [], paste: { kind: 'plain' } }),
-      now: () => new Date(),
-      helpdeskChannelIds: new Set<string>(),
-      dedupe: createMemoryDedupeStore(),
-      checkConfiguration: async () => undefined,
-    },
+    fakeSlackDeps(),
   );
   // The fake refuses to hand out a WebSocket URL (Bolt keeps retrying), so only the request is checked.
   const starting = runtime.start().catch(() => undefined);

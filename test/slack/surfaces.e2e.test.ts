@@ -23,6 +23,8 @@ beforeAll(async () => {
       SLACK_BOT_TOKEN: 'xoxb-surfaces',
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_SOCKET_MODE: 'false',
+      // The askers in these tests are helpdesk staff; test/slack/privacy.e2e.test.ts covers everyone else.
+      HELPDESK_USER_IDS: 'U0ALICE',
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',
       HOST: '127.0.0.1',

@@ -216,6 +216,18 @@ function renderFound(result: FoundResult): KnownBlock[] {
     blocks.push(titled('Policies (in evaluation order)', policiesText(result.policies), BUDGET.policies));
   }
 
+  if (result.redacted) {
+    // Another person's login: what happened and what to do, nothing that identifies or locates them.
+    blocks.push(
+      fieldsSection([field('App', appValue(event, names)), field('When', slackDateFromIso(event.datetime))]),
+      context(
+        '🔒 Details hidden: this login is not yours. Helpdesk staff see who, from where and which rule.',
+      ),
+      footer(result.rayId),
+    );
+    return blocks;
+  }
+
   const fields = [
     field('App', appValue(event, names)),
     field('User', userValue(event, names)),

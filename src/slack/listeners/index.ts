@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackDependencies } from '../app.js';
+import type { ListenerDependencies } from '../app.js';
 import { registerCardActions } from './actions/card-actions.js';
 import { registerAccessWhyCommand } from './commands/access-why.js';
 import { registerHelpdeskMessages } from './events/helpdesk-messages.js';
@@ -7,7 +7,7 @@ import { registerAppHome } from './home/app-home.js';
 import { registerExplainShortcut } from './shortcuts/explain-message.js';
 
 /** Every listener the app has; `test/slack/manifest.test.ts` checks the manifest declares the same surfaces. */
-export function registerListeners(app: App, deps: SlackDependencies): void {
+export function registerListeners(app: App, deps: ListenerDependencies): void {
   registerAccessWhyCommand(app, deps);
   registerExplainShortcut(app, deps);
   registerHelpdeskMessages(app, deps);

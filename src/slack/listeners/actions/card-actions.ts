@@ -1,6 +1,6 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import type { SlackDependencies } from '../../app.js';
+import type { ListenerDependencies } from '../../app.js';
 import { divider } from '../../blocks/compose.js';
 import { checkBlockKitLimits } from '../../blocks/limits.js';
 import {
@@ -12,17 +12,27 @@ import {
 import { isFound, renderRawEvent } from '../../blocks/render-extras.js';
 import { renderReport } from '../../blocks/render-report.js';
 import { renderFailedLogins } from '../../blocks/render-result.js';
+import { lookUpFor, type Viewer } from '../../lookup.js';
 import { tsToDate } from '../../slack-message.js';
 
-type Respond = Parameters<Parameters<App['action']>[1]>[0]['respond'];
+interface ButtonContext {
+  value: ButtonValue;
+  /** The card the button sits on is private to the clicker. */
+  ephemeral: boolean;
+  viewer: Viewer;
+  respond: RespondFn;
+  body: BlockButtonAction;
+  client: webApi.WebClient;
+}
 
-/** The card again, with the buttons that still make sense (`share: false` once it is public). */
+/** The card again for this viewer, with the buttons that still make sense (`share: false` once public). */
 async function card(
-  deps: SlackDependencies,
+  deps: ListenerDependencies,
+  viewer: Viewer,
   value: ButtonValue,
   options: { share: boolean; searchToRetention?: boolean },
 ) {
-  const report = await deps.explain({
+  const report = await lookUpFor(deps, viewer, {
     text: value.r,
     anchor: tsToDate(value.a),
     searchToRetention: options.searchToRetention,
@@ -37,7 +47,7 @@ async function card(
 
 /** Replaces a private card in place; on a public card, answers only the person who clicked. */
 async function answer(
-  respond: Respond,
+  respond: RespondFn,
   ephemeralCard: boolean,
   message: { text: string; blocks: KnownBlock[] },
 ) {
@@ -48,33 +58,37 @@ async function answer(
   );
 }
 
-/** The card's buttons: each acks at once, re-runs the (cached) lookup, and updates the message. */
-export function registerCardActions(app: App, deps: SlackDependencies): void {
-  const on = (
-    actionId: string,
-    handle: (args: {
-      value: ButtonValue;
-      ephemeral: boolean;
-      respond: Respond;
-      body: BlockButtonAction;
-      client: Parameters<Parameters<App['action']>[1]>[0]['client'];
-    }) => Promise<void>,
-  ) =>
+/** The card's buttons: each acks at once, re-runs the (cached) lookup for the clicker, and updates the message. */
+export function registerCardActions(app: App, deps: ListenerDependencies): void {
+  const on = (actionId: string, handle: (context: ButtonContext) => Promise<void>) =>
     app.action<BlockButtonAction>(actionId, async ({ ack, action, body, respond, client, logger }) => {
       await ack();
       const value = parseButtonValue(action.value);
       if (!value) return;
-      const ephemeral = body.container.is_ephemeral === true;
+      const viewer: Viewer = {
+        userId: body.user.id,
+        teamId: body.team?.id,
+        channelId: body.channel?.id,
+        surface: 'button',
+      };
       try {
-        await handle({ value, ephemeral, respond, body, client });
+        await handle({
+          value,
+          ephemeral: body.container.is_ephemeral === true,
+          viewer,
+          respond,
+          body,
+          client,
+        });
       } catch (error) {
         logger.warn(`button ${actionId} failed: ${error instanceof Error ? error.name : 'unknown error'}`);
       }
     });
 
-  on(ACTION_IDS.share, async ({ value, respond, body, client }) => {
+  on(ACTION_IDS.share, async ({ value, viewer, respond, body, client }) => {
     if (!value.c) return;
-    const { message } = await card(deps, value, { share: false });
+    // What the channel will see is judged for the sharer in that channel, as if they had posted it.
+    const { message } = await card(deps, { ...viewer, channelId: value.c }, value, { share: false });
     try {
       await client.chat.postMessage({
         channel: value.c,
@@ -100,24 +114,25 @@ export function registerCardActions(app: App, deps: SlackDependencies): void {
     });
   });
 
-  on(ACTION_IDS.searchFurther, async ({ value, ephemeral, respond }) => {
-    const { message } = await card(deps, value, { share: ephemeral, searchToRetention: true });
+  on(ACTION_IDS.searchFurther, async ({ value, ephemeral, viewer, respond }) => {
+    const { message } = await card(deps, viewer, value, { share: ephemeral, searchToRetention: true });
     await answer(respond, ephemeral, message);
   });
 
-  on(ACTION_IDS.rawEvent, async ({ value, ephemeral, respond }) => {
-    const { report, message } = await card(deps, value, { share: ephemeral });
+  on(ACTION_IDS.rawEvent, async ({ value, ephemeral, viewer, respond }) => {
+    const { report, message } = await card(deps, viewer, value, { share: ephemeral });
     const result = report.results[0];
-    if (!isFound(result)) return answer(respond, ephemeral, message);
+    // A redacted result has no raw row to show; its card says why.
+    if (!isFound(result) || result.redacted) return answer(respond, ephemeral, message);
     const withRaw = { text: message.text, blocks: [...message.blocks, divider(), ...renderRawEvent(result)] };
     const raw = { text: message.text, blocks: renderRawEvent(result) };
     await answer(respond, ephemeral, checkBlockKitLimits(withRaw).length === 0 ? withRaw : raw);
   });
 
-  on(ACTION_IDS.failedLogins, async ({ value, ephemeral, respond }) => {
-    const { report, message } = await card(deps, value, { share: ephemeral });
+  on(ACTION_IDS.failedLogins, async ({ value, ephemeral, viewer, respond }) => {
+    const { report, message } = await card(deps, viewer, value, { share: ephemeral });
     const result = report.results[0];
-    if (!isFound(result)) return answer(respond, ephemeral, message);
+    if (!isFound(result) || result.redacted) return answer(respond, ephemeral, message);
     await answer(respond, false, { text: message.text, blocks: renderFailedLogins(result) });
   });
 }

@@ -1,31 +1,44 @@
 import type { App } from '@slack/bolt';
-import type { SlackDependencies } from '../../app.js';
+import type { ListenerDependencies } from '../../app.js';
 import { renderCardActions } from '../../blocks/render-actions.js';
 import { renderHelp } from '../../blocks/render-help.js';
 import { renderReport } from '../../blocks/render-report.js';
+import { lookUpFor } from '../../lookup.js';
+import { replyPrivately } from '../../reply-privately.js';
 
 export const ACCESS_WHY_COMMAND = '/access-why';
 
 const HELP_WORDS = new Set(['', 'help', '-h', '--help', '?']);
 
 /** `/access-why <Ray ID or pasted 403 page>`: ack at once, then answer privately with a card. */
-export function registerAccessWhyCommand(app: App, deps: SlackDependencies): void {
-  app.command(ACCESS_WHY_COMMAND, async ({ command, ack, respond, logger }) => {
+export function registerAccessWhyCommand(app: App, deps: ListenerDependencies): void {
+  app.command(ACCESS_WHY_COMMAND, async ({ command, ack, respond, client, logger }) => {
     if (HELP_WORDS.has(command.text.trim().toLowerCase())) {
       await ack({ response_type: 'ephemeral', ...renderHelp() });
       return;
     }
     await ack();
-    const report = await deps.explain({ text: command.text });
+    const viewer = {
+      userId: command.user_id,
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      surface: 'command',
+    } as const;
+    const report = await lookUpFor(deps, viewer, { text: command.text });
     const shareTo = { channel: command.channel_id };
     const message = renderReport(report, {
       now: deps.now(),
       actions: (r) => renderCardActions(r, { shareTo }),
     });
-    try {
-      await respond({ response_type: 'ephemeral', replace_original: false, ...message });
-    } catch (error) {
-      logger.warn(`could not answer /access-why: ${error instanceof Error ? error.name : 'unknown error'}`);
+    if (
+      !(await replyPrivately(
+        respond,
+        client,
+        { channel: command.channel_id, user: command.user_id },
+        message,
+      ))
+    ) {
+      logger.warn('could not answer /access-why: response_url and chat.postEphemeral both failed');
     }
   });
 }

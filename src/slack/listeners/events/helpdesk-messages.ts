@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackDependencies } from '../../app.js';
+import type { ListenerDependencies } from '../../app.js';
 import { messageText } from '../../message-text.js';
 import { toHumanPost } from '../../slack-message.js';
 import { replyInThread } from '../../thread-reply.js';
@@ -8,8 +8,9 @@ import { replyInThread } from '../../thread-reply.js';
  * New posts with Ray IDs in helpdesk channels, and @-mentions anywhere, get one threaded answer —
  * once, even when Slack re-delivers the event or sends both a message and an app_mention for it.
  */
-export function registerHelpdeskMessages(app: App, deps: SlackDependencies): void {
+export function registerHelpdeskMessages(app: App, deps: ListenerDependencies): void {
   const answer = async (
+    surface: 'helpdesk_thread' | 'mention',
     event: unknown,
     eventId: string | undefined,
     botUserId: string | undefined,
@@ -21,6 +22,8 @@ export function registerHelpdeskMessages(app: App, deps: SlackDependencies): voi
     const freshMessage = await deps.dedupe.claim(`message:${post.channel}:${post.ts}`);
     if (!freshEvent || !freshMessage) return;
     await replyInThread(client, deps, {
+      user: post.user ?? '',
+      surface,
       channel: post.channel,
       ts: post.ts,
       threadTs: post.thread_ts,
@@ -30,10 +33,10 @@ export function registerHelpdeskMessages(app: App, deps: SlackDependencies): voi
 
   app.event('message', async ({ event, body, context, client }) => {
     if (!('channel' in event) || !deps.helpdeskChannelIds.has(event.channel)) return;
-    await answer(event, body.event_id, context.botUserId, client);
+    await answer('helpdesk_thread', event, body.event_id, context.botUserId, client);
   });
 
   app.event('app_mention', async ({ event, body, context, client }) => {
-    await answer(event, body.event_id, context.botUserId, client);
+    await answer('mention', event, body.event_id, context.botUserId, client);
   });
 }

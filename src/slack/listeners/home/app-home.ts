@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
-import type { SlackDependencies } from '../../app.js';
+import type { ListenerDependencies } from '../../app.js';
 import { renderHome } from '../../blocks/render-home.js';
 
 /** The App Home tab: usage and a live check of the Cloudflare token and watched channels. */
-export function registerAppHome(app: App, deps: SlackDependencies): void {
+export function registerAppHome(app: App, deps: ListenerDependencies): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
     const checks = await deps.checkConfiguration();

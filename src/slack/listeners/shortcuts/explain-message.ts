@@ -1,31 +1,38 @@
 import type { App, MessageShortcut } from '@slack/bolt';
-import type { SlackDependencies } from '../../app.js';
+import type { ListenerDependencies } from '../../app.js';
 import { renderCardActions } from '../../blocks/render-actions.js';
 import { renderReport } from '../../blocks/render-report.js';
+import { lookUpFor } from '../../lookup.js';
 import { messageText } from '../../message-text.js';
+import { replyPrivately } from '../../reply-privately.js';
 import { tsToDate } from '../../slack-message.js';
 
 export const EXPLAIN_SHORTCUT_CALLBACK_ID = 'explain_access_denial';
 
 /** "Explain Access denial" on any message: Ray IDs from its text, blocks and attachments, answered privately. */
-export function registerExplainShortcut(app: App, deps: SlackDependencies): void {
+export function registerExplainShortcut(app: App, deps: ListenerDependencies): void {
   app.shortcut<MessageShortcut>(
     { type: 'message_action', callback_id: EXPLAIN_SHORTCUT_CALLBACK_ID },
-    async ({ shortcut, ack, respond, logger }) => {
+    async ({ shortcut, ack, respond, client, logger }) => {
       await ack();
-      const { message, channel } = shortcut;
-      const report = await deps.explain({ text: messageText(message), anchor: tsToDate(message.ts) });
+      const { message, channel, user } = shortcut;
+      const viewer = {
+        userId: user.id,
+        teamId: user.team_id,
+        channelId: channel.id,
+        surface: 'shortcut',
+      } as const;
+      const report = await lookUpFor(deps, viewer, {
+        text: messageText(message),
+        anchor: tsToDate(message.ts),
+      });
       const shareTo = { channel: channel.id, threadTs: message.thread_ts ?? message.ts };
       const rendered = renderReport(report, {
         now: deps.now(),
         actions: (result) => renderCardActions(result, { shareTo, anchorTs: message.ts }),
       });
-      try {
-        await respond({ response_type: 'ephemeral', replace_original: false, ...rendered });
-      } catch (error) {
-        logger.warn(
-          `could not answer the shortcut: ${error instanceof Error ? error.name : 'unknown error'}`,
-        );
+      if (!(await replyPrivately(respond, client, { channel: channel.id, user: user.id }, rendered))) {
+        logger.warn('could not answer the shortcut: response_url and chat.postEphemeral both failed');
       }
     },
   );
