@@ -7,6 +7,7 @@ import { ACCESS_LOGIN_SETTINGS_QUERY } from './queries.js';
 import type { RestClient } from './rest-client.js';
 
 const anyList = z.array(z.unknown());
+const tokenSchema = z.looseObject({ status: z.string() });
 const settingsSchema = z.object({
   data: z.object({
     viewer: z.object({
@@ -89,9 +90,22 @@ export function createConfigurationProbe(options: ConfigCheckOptions): Configura
       (error: unknown) => failed(permission, error),
     );
 
+  async function tokenActive(): Promise<PermissionCheck> {
+    const permission = 'API token';
+    try {
+      const { status } = await options.rest.get('/user/tokens/verify', tokenSchema, permission);
+      return status === 'active'
+        ? { permission, ok: true, detail: 'active' }
+        : { permission, ok: false, detail: `the token is ${status}: roll it or create a new one` };
+    } catch (error) {
+      return failed(permission, error);
+    }
+  }
+
   return {
     check: () =>
       Promise.all([
+        tokenActive(),
         analytics(),
         rest(PERMISSIONS.apps, '/access/apps', 'names apps and replays their policies'),
         rest(PERMISSIONS.audit, '/access/logs/access_requests', 'user emails, failed logins, identity log', {
