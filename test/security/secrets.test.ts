@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { type RunningBot, startBot } from '../../src/main.js';
+import {
+  type CloudflareStandIn,
+  type Fault,
+  startCloudflareStandIn,
+} from '../../src/sandbox/cloudflare-stand-in.js';
+import { SAMPLE_RAY } from '../../src/sandbox/dataset.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { postSlashCommand } from '../helpers/slack-request.js';
+
+// Recognisable fake secrets: if any of them shows up in anything the bot emits, the test names it.
+const CF_TOKEN = 'cfTOKENcanary0123456789abcdefXYZ';
+const BOT_TOKEN = 'xoxb-BOTcanary-0123456789';
+const SIGNING_SECRET = 'SIGNINGcanary0123456789';
+const CANARIES = [CF_TOKEN, BOT_TOKEN, SIGNING_SECRET, 'canary'];
+
+let slack: FakeSlack;
+let standIn: CloudflareStandIn;
+let bot: RunningBot;
+let url: string;
+const emitted: string[] = [];
+let counter = 0;
+
+const FAULTS: Array<[string, Fault | undefined]> = [
+  [
+    '401 from GraphQL',
+    { target: 'graphql', kind: 'status', status: 401, body: '{"errors":[{"message":"Unauthorized"}]}' },
+  ],
+  [
+    '403 from GraphQL',
+    { target: 'graphql', kind: 'status', status: 403, body: '{"errors":[{"message":"forbidden"}]}' },
+  ],
+  ['GraphQL budget', { target: 'graphql', kind: 'graphql_budget' }],
+  ['500 from GraphQL', { target: 'graphql', kind: 'status', status: 500, body: 'Internal server error' }],
+  ['malformed GraphQL body', { target: 'graphql', kind: 'malformed' }],
+  ['reset connection', { target: 'graphql', kind: 'reset' }],
+  ['timeout', { target: 'graphql', kind: 'delay', ms: 2_500 }],
+  [
+    '403 code 10000 from REST',
+    {
+      target: 'rest',
+      kind: 'status',
+      status: 403,
+      body: '{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}',
+      times: 20,
+    },
+  ],
+  [
+    '429 code 971 from REST',
+    {
+      target: 'rest',
+      kind: 'status',
+      status: 429,
+      body: '{"success":false,"errors":[{"code":971,"message":"Please wait"}]}',
+      times: 20,
+    },
+  ],
+  ['no fault', undefined],
+];
+
+beforeAll(async () => {
+  for (const method of ['log', 'error', 'warn', 'info', 'debug'] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      emitted.push(args.map(String).join(' '));
+    });
+  }
+  slack = await startFakeSlack();
+  standIn = await startCloudflareStandIn({ token: CF_TOKEN });
+  bot = await startBot(
+    {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_SOCKET_MODE: 'false',
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      HELPDESK_USER_IDS: 'U0ALICE',
+      CLOUDFLARE_API_TOKEN: CF_TOKEN,
+      CLOUDFLARE_ACCOUNT_ID: standIn.dataset.accountId,
+      CLOUDFLARE_API_URL: standIn.apiUrl,
+      CLOUDFLARE_TIMEOUT_MS: '1000',
+    },
+    (line) => emitted.push(line),
+  );
+  url = `http://127.0.0.1:${bot.port}/slack/events`;
+});
+afterAll(async () => {
+  await bot?.stop();
+  await standIn?.close();
+  await slack?.close();
+  vi.restoreAllMocks();
+});
+
+describe('secrets never leave the bot', () => {
+  it.each(FAULTS)('through Slack, on %s', async (_name, fault) => {
+    standIn.clearFaults();
+    if (fault) standIn.injectFault(fault);
+    const id = `s-${++counter}`;
+    // A fresh Ray ID each time, so no cache hides the failure path.
+    const rayId = `${String(counter).padStart(4, '0')}aaaabbbbcccc`;
+    await postSlashCommand(
+      url,
+      SIGNING_SECRET,
+      `Ray ID: ${rayId} and ${SAMPLE_RAY.notInInclude}`,
+      slack.responseUrl(id),
+    );
+    const card = await slack.waitFor((r) => r.path === `/response/${id}`, 8_000);
+    emitted.push(card.rawBody);
+  });
+
+  it.each(FAULTS)('through the CLI, on %s', async (_name, fault) => {
+    standIn.clearFaults();
+    if (fault) standIn.injectFault(fault);
+    const out: string[] = [];
+    for (const format of [[], ['--json'], ['--blocks']]) {
+      await runCli(['explain', ...format, `${String(++counter).padStart(4, '0')}ddddeeeeffff`], {
+        env: {
+          CLOUDFLARE_API_TOKEN: CF_TOKEN,
+          CLOUDFLARE_ACCOUNT_ID: standIn.dataset.accountId,
+          CLOUDFLARE_API_URL: standIn.apiUrl,
+          CLOUDFLARE_TIMEOUT_MS: '1000',
+        },
+        stdout: (t) => out.push(t),
+        stderr: (t) => out.push(t),
+        readStdin: () => undefined,
+        readFile: () => '',
+      });
+    }
+    emitted.push(...out);
+  });
+
+  it('nothing emitted (logs, console, cards, CLI output, Slack message bodies) contains a secret', () => {
+    // Slack request bodies too, minus the one place the bot token belongs: the credential Slack's Web
+    // client sends to Slack itself (Authorization header, and a `token` form field on auth.test).
+    const bodies = slack.requests.map((r) => {
+      const form = new URLSearchParams(r.rawBody);
+      form.delete('token');
+      return r.rawBody.startsWith('{') ? r.rawBody : form.toString();
+    });
+    const all = [...emitted, ...bodies].join('\n');
+    expect(all.length).toBeGreaterThan(10_000);
+    for (const canary of CANARIES) expect(all, `leaked ${canary}`).not.toContain(canary);
+    expect(slack.requests.some((r) => r.headers.authorization === `Bearer ${BOT_TOKEN}`)).toBe(true);
+  });
+});
