@@ -157,11 +157,15 @@ function followsRayLabel(text: string, candidateStart: number): boolean {
   const window = text.slice(Math.max(0, candidateStart - LABEL_LOOKBACK), candidateStart).toLowerCase();
   // Cheap pre-check keeps the regex off the hot path for the common "no label at all" case.
   if (!window.includes('ray') && !window.includes('instance')) return false;
-  // Slack escapes `<`/`>` as entities; decoding them lets `&lt;strong&gt;` read as a tag.
+  // Slack escapes `<`/`>` as entities and JSON escapes them as `\u003c`/`\u003e`; decoding both (and
+  // JSON's `\n`, `\t`, `\"`) lets `&lt;strong&gt;` or `\u003cstrong\u003e` read as a tag, not a word.
   const decoded = window
     .replaceAll('&lt;', '<')
     .replaceAll('&gt;', '>')
-    .replace(/&#?[a-z0-9]{1,8};/g, ' ');
+    .replace(/&#?[a-z0-9]{1,8};/g, ' ')
+    .replaceAll('\\u003c', '<')
+    .replaceAll('\\u003e', '>')
+    .replace(/\\(?:u[0-9a-f]{4}|[nrtbf"/\\])/g, ' ');
   return RAY_LABEL_BEFORE.test(decoded);
 }
 

@@ -395,3 +395,13 @@ describe('extractRayIds: hostile input', () => {
     );
   });
 });
+
+describe('all-digit Ray IDs after a label in JSON-escaped text (found by property testing)', () => {
+  it.each([
+    'Ray ID:\\n1234567890123456',
+    'Ray ID:\\u003cstrong\\u003e1234567890123456\\u003c/strong\\u003e',
+    '"Ray ID: \\"1234567890123456\\""',
+  ])('%s', (text) => {
+    expect(extractRayIds(text).rayIds).toEqual(['1234567890123456']);
+  });
+});
