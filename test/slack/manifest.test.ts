@@ -90,7 +90,9 @@ describe('manifest.yml and the registered listeners agree', () => {
     expect([...code.actions].sort()).toEqual(Object.values(ACTION_IDS).sort());
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
-    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['commands', 'chat:write']));
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining(['commands', 'chat:write', 'users:read', 'users:read.email', 'usergroups:read']),
+    );
   });
 
   it('is the Socket Mode manifest (the README shows the HTTP differences)', () => {
