@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli.js';
-import { type RunningBot, startBot } from '../../src/main.js';
-import {
-  type CloudflareStandIn,
-  type Fault,
-  startCloudflareStandIn,
-} from '../../src/sandbox/cloudflare-stand-in.js';
+import type { Fault } from '../../src/sandbox/cloudflare-stand-in.js';
 import { SAMPLE_RAY } from '../../src/sandbox/dataset.js';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { postSlashCommand } from '../helpers/slack-request.js';
 
 // Recognisable fake secrets: if any of them shows up in anything the bot emits, the test names it.
@@ -16,10 +11,7 @@ const BOT_TOKEN = 'xoxb-BOTcanary-0123456789';
 const SIGNING_SECRET = 'SIGNINGcanary0123456789';
 const CANARIES = [CF_TOKEN, BOT_TOKEN, SIGNING_SECRET, 'canary'];
 
-let slack: FakeSlack;
-let standIn: CloudflareStandIn;
-let bot: RunningBot;
-let url: string;
+let h: Harness;
 const emitted: string[] = [];
 let counter = 0;
 
@@ -66,61 +58,46 @@ beforeAll(async () => {
       emitted.push(args.map(String).join(' '));
     });
   }
-  slack = await startFakeSlack();
-  standIn = await startCloudflareStandIn({ token: CF_TOKEN });
-  bot = await startBot(
-    {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_SOCKET_MODE: 'false',
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'debug',
-      HELPDESK_USER_IDS: 'U0ALICE',
-      CLOUDFLARE_API_TOKEN: CF_TOKEN,
-      CLOUDFLARE_ACCOUNT_ID: standIn.dataset.accountId,
-      CLOUDFLARE_API_URL: standIn.apiUrl,
-      CLOUDFLARE_TIMEOUT_MS: '1000',
-    },
-    (line) => emitted.push(line),
-  );
-  url = `http://127.0.0.1:${bot.port}/slack/events`;
+  h = await startHarness({
+    cloudflareToken: CF_TOKEN,
+    botToken: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    env: { LOG_LEVEL: 'debug', HELPDESK_USER_IDS: 'U0ALICE', CLOUDFLARE_TIMEOUT_MS: '1000' },
+  });
 });
 afterAll(async () => {
-  await bot?.stop();
-  await standIn?.close();
-  await slack?.close();
+  await h?.stop();
+  emitted.push(...(h?.logs ?? []));
   vi.restoreAllMocks();
 });
 
 describe('secrets never leave the bot', () => {
   it.each(FAULTS)('through Slack, on %s', async (_name, fault) => {
-    standIn.clearFaults();
-    if (fault) standIn.injectFault(fault);
+    h.standIn.clearFaults();
+    if (fault) h.standIn.injectFault(fault);
     const id = `s-${++counter}`;
     // A fresh Ray ID each time, so no cache hides the failure path.
     const rayId = `${String(counter).padStart(4, '0')}aaaabbbbcccc`;
     await postSlashCommand(
-      url,
+      h.url,
       SIGNING_SECRET,
       `Ray ID: ${rayId} and ${SAMPLE_RAY.notInInclude}`,
-      slack.responseUrl(id),
+      h.slack.responseUrl(id),
     );
-    const card = await slack.waitFor((r) => r.path === `/response/${id}`, 8_000);
+    const card = await h.slack.waitFor((r) => r.path === `/response/${id}`, 8_000);
     emitted.push(card.rawBody);
   });
 
   it.each(FAULTS)('through the CLI, on %s', async (_name, fault) => {
-    standIn.clearFaults();
-    if (fault) standIn.injectFault(fault);
+    h.standIn.clearFaults();
+    if (fault) h.standIn.injectFault(fault);
     const out: string[] = [];
     for (const format of [[], ['--json'], ['--blocks']]) {
       await runCli(['explain', ...format, `${String(++counter).padStart(4, '0')}ddddeeeeffff`], {
         env: {
           CLOUDFLARE_API_TOKEN: CF_TOKEN,
-          CLOUDFLARE_ACCOUNT_ID: standIn.dataset.accountId,
-          CLOUDFLARE_API_URL: standIn.apiUrl,
+          CLOUDFLARE_ACCOUNT_ID: h.standIn.dataset.accountId,
+          CLOUDFLARE_API_URL: h.standIn.apiUrl,
           CLOUDFLARE_TIMEOUT_MS: '1000',
         },
         stdout: (t) => out.push(t),
@@ -135,14 +112,14 @@ describe('secrets never leave the bot', () => {
   it('nothing emitted (logs, console, cards, CLI output, Slack message bodies) contains a secret', () => {
     // Slack request bodies too, minus the one place the bot token belongs: the credential Slack's Web
     // client sends to Slack itself (Authorization header, and a `token` form field on auth.test).
-    const bodies = slack.requests.map((r) => {
+    const bodies = h.slack.requests.map((r) => {
       const form = new URLSearchParams(r.rawBody);
       form.delete('token');
       return r.rawBody.startsWith('{') ? r.rawBody : form.toString();
     });
-    const all = [...emitted, ...bodies].join('\n');
+    const all = [...emitted, ...h.logs, ...bodies].join('\n');
     expect(all.length).toBeGreaterThan(10_000);
     for (const canary of CANARIES) expect(all, `leaked ${canary}`).not.toContain(canary);
-    expect(slack.requests.some((r) => r.headers.authorization === `Bearer ${BOT_TOKEN}`)).toBe(true);
+    expect(h.slack.requests.some((r) => r.headers.authorization === `Bearer ${BOT_TOKEN}`)).toBe(true);
   });
 });

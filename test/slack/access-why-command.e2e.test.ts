@@ -1,54 +1,26 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningBot, startBot } from '../../src/main.js';
-import { type CloudflareStandIn, startCloudflareStandIn } from '../../src/sandbox/cloudflare-stand-in.js';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
 import { checkBlockKitLimits } from '../../src/slack/blocks/limits.js';
+import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { postSlashCommand } from '../helpers/slack-request.js';
 
 const SIGNING_SECRET = 'e2e-signing-secret';
 const CF_TOKEN = 'cf-e2e-token-SECRET-0123456789';
 const BOT_TOKEN = 'xoxb-e2e-bot-token-SECRET';
 
-let slack: FakeSlack;
-let standIn: CloudflareStandIn;
-let bot: RunningBot;
-let url: string;
-const logs: string[] = [];
+let h: Harness;
 let counter = 0;
 
 beforeAll(async () => {
-  // The fake Slack must be up first: Bolt calls auth.test as soon as the App is constructed.
-  slack = await startFakeSlack();
-  standIn = await startCloudflareStandIn({ token: CF_TOKEN });
-  bot = await startBot(
-    {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_SOCKET_MODE: 'false',
-      // The askers in these tests are helpdesk staff; test/slack/privacy.e2e.test.ts covers everyone else.
-      HELPDESK_USER_IDS: 'U0ALICE',
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      CLOUDFLARE_API_TOKEN: CF_TOKEN,
-      CLOUDFLARE_ACCOUNT_ID: standIn.dataset.accountId,
-      CLOUDFLARE_API_URL: standIn.apiUrl,
-      CLOUDFLARE_TIMEOUT_MS: '2000',
-      ACCESS_WHY_MAX_LOOKBACK_DAYS: '30',
-    },
-    (line) => logs.push(line),
-  );
-  url = `http://127.0.0.1:${bot.port}/slack/events`;
+  h = await startHarness({
+    cloudflareToken: CF_TOKEN,
+    botToken: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    // The askers in these tests are helpdesk staff; test/slack/privacy.e2e.test.ts covers everyone else.
+    env: { HELPDESK_USER_IDS: 'U0ALICE' },
+  });
 });
-
-afterAll(async () => {
-  await bot?.stop();
-  await standIn?.close();
-  await slack?.close();
-});
-
-afterEach(() => standIn.clearFaults());
+afterAll(() => h?.stop());
+afterEach(() => h.standIn.clearFaults());
 
 interface Card {
   response_type?: string;
@@ -59,16 +31,16 @@ interface Card {
 /** Sends `/access-why <text>` and returns the ack and the card posted to response_url. */
 async function ask(text: string): Promise<{ status: number; ackBody: string; card: Card }> {
   const id = `cmd-${++counter}`;
-  const response = await postSlashCommand(url, SIGNING_SECRET, text, slack.responseUrl(id));
+  const response = await postSlashCommand(h.url, SIGNING_SECRET, text, h.slack.responseUrl(id));
   const ackBody = await response.text();
-  const posted = await slack.waitFor((r) => r.path === `/response/${id}`, 8_000);
+  const posted = await h.slack.waitFor((r) => r.path === `/response/${id}`, 8_000);
   const card = posted.body as Card;
   expect(checkBlockKitLimits(card)).toEqual([]);
   return { status: response.status, ackBody, card };
 }
 
 const denial = () => {
-  const event = standIn.dataset.events.find(
+  const event = h.standIn.dataset.events.find(
     (e) => e.isSuccessfulLogin === 0 && e.identityProvider === 'nonidentity',
   );
   if (!event) throw new Error('dataset needs a non-identity denial');
@@ -77,7 +49,7 @@ const denial = () => {
 
 describe('/access-why end to end (HTTP mode, signed requests, loopback Slack and Cloudflare)', () => {
   it('serves /healthz', async () => {
-    const response = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
+    const response = await fetch(`http://127.0.0.1:${h.bot.port}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('ok');
   });
@@ -116,7 +88,7 @@ describe('/access-why end to end (HTTP mode, signed requests, loopback Slack and
   });
 
   it('answers a missing token permission with a card naming the permission, never the token', async () => {
-    standIn.injectFault({
+    h.standIn.injectFault({
       target: 'graphql',
       kind: 'status',
       status: 403,
@@ -140,7 +112,7 @@ describe('/access-why end to end (HTTP mode, signed requests, loopback Slack and
 
   it('explains usage for an empty command and for help, in the ack itself', async () => {
     for (const text of ['', 'help']) {
-      const response = await postSlashCommand(url, SIGNING_SECRET, text, slack.responseUrl('help'));
+      const response = await postSlashCommand(h.url, SIGNING_SECRET, text, h.slack.responseUrl('help'));
       expect(response.status).toBe(200);
       const body = (await response.json()) as Card;
       expect(body.response_type).toBe('ephemeral');
@@ -150,24 +122,29 @@ describe('/access-why end to end (HTTP mode, signed requests, loopback Slack and
   });
 
   it('rejects a bad signature and a stale timestamp with 401 and answers nothing', async () => {
-    const bad = await postSlashCommand(url, 'wrong-secret', denial().cfRayId, slack.responseUrl('forged'));
+    const bad = await postSlashCommand(
+      h.url,
+      'wrong-secret',
+      denial().cfRayId,
+      h.slack.responseUrl('forged'),
+    );
     expect(bad.status).toBe(401);
     const staleTs = Math.floor(Date.now() / 1000) - 600;
     const stale = await postSlashCommand(
-      url,
+      h.url,
       SIGNING_SECRET,
       denial().cfRayId,
-      slack.responseUrl('stale'),
+      h.slack.responseUrl('stale'),
       staleTs,
     );
     expect(stale.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(slack.requests.some((r) => r.path === '/response/forged' || r.path === '/response/stale')).toBe(
+    expect(h.slack.requests.some((r) => r.path === '/response/forged' || r.path === '/response/stale')).toBe(
       false,
     );
   });
 
   it('never logs a token', () => {
-    expect(logs.join('\n')).not.toMatch(/SECRET/);
+    expect(h.logs.join('\n')).not.toMatch(/SECRET/);
   });
 });

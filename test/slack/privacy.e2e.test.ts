@@ -1,71 +1,45 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningBot, startBot } from '../../src/main.js';
-import { type CloudflareStandIn, startCloudflareStandIn } from '../../src/sandbox/cloudflare-stand-in.js';
 import { SAMPLE_RAY } from '../../src/sandbox/dataset.js';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { postSlashCommand, signedHeaders, slashCommandBody } from '../helpers/slack-request.js';
 
 const SECRET = 'privacy-signing-secret';
 const OWNER_EMAIL = 'priya.shah@personal.example'; // the subject of SAMPLE_RAY.notInInclude
-let slack: FakeSlack;
-let standIn: CloudflareStandIn;
-let bot: RunningBot;
-let url: string;
-const logs: string[] = [];
+let h: Harness;
 let counter = 0;
 
 beforeAll(async () => {
-  slack = await startFakeSlack({
-    users: {
-      U0BOB: 'bob@northwind.example',
-      U0PRIYA: OWNER_EMAIL.toUpperCase(),
-      U0CAROL: 'carol@northwind.example',
+  h = await startHarness({
+    signingSecret: SECRET,
+    slack: {
+      users: {
+        U0BOB: 'bob@northwind.example',
+        U0PRIYA: OWNER_EMAIL.toUpperCase(),
+        U0CAROL: 'carol@northwind.example',
+      },
+      usergroups: { S0HELPDESK: ['U0CAROL'] },
     },
-    usergroups: { S0HELPDESK: ['U0CAROL'] },
+    env: { HELPDESK_CHANNEL_IDS: 'C0HELPDESK', HELPDESK_USERGROUP_ID: 'S0HELPDESK' },
   });
-  standIn = await startCloudflareStandIn({ token: 'privacy-cf-token' });
-  bot = await startBot(
-    {
-      SLACK_BOT_TOKEN: 'xoxb-privacy',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_SOCKET_MODE: 'false',
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      HELPDESK_CHANNEL_IDS: 'C0HELPDESK',
-      HELPDESK_USERGROUP_ID: 'S0HELPDESK',
-      CLOUDFLARE_API_TOKEN: 'privacy-cf-token',
-      CLOUDFLARE_ACCOUNT_ID: standIn.dataset.accountId,
-      CLOUDFLARE_API_URL: standIn.apiUrl,
-      ACCESS_WHY_MAX_LOOKBACK_DAYS: '30',
-    },
-    (line) => logs.push(line),
-  );
-  url = `http://127.0.0.1:${bot.port}/slack/events`;
 });
-afterAll(async () => {
-  await bot?.stop();
-  await standIn?.close();
-  await slack?.close();
-});
+afterAll(() => h?.stop());
 
 /** `/access-why` as `user` in `channel`; returns everything the bot posted for it, as text. */
 async function ask(user: string, channel: string, text: string): Promise<string> {
   const id = `p-${++counter}`;
-  const body = slashCommandBody(text, slack.responseUrl(id))
+  const body = slashCommandBody(text, h.slack.responseUrl(id))
     .replace('user_id=U0ALICE', `user_id=${user}`)
     .replace('channel_id=C0HELPDESK', `channel_id=${channel}`);
-  const response = await fetch(url, { method: 'POST', headers: signedHeaders(SECRET, body), body });
+  const response = await fetch(h.url, { method: 'POST', headers: signedHeaders(SECRET, body), body });
   expect(response.status).toBe(200);
-  return (await slack.waitFor((r) => r.path === `/response/${id}`, 8_000)).rawBody;
+  return (await h.slack.waitFor((r) => r.path === `/response/${id}`, 8_000)).rawBody;
 }
 
 /** Every value of an event that identifies or locates its subject. */
 function personalValues(rayId: string): string[] {
-  const row = standIn.dataset.events.find((e) => e.cfRayId === rayId);
+  const row = h.standIn.dataset.events.find((e) => e.cfRayId === rayId);
   if (!row) throw new Error(`no event ${rayId}`);
-  const user = standIn.dataset.users.find((u) => u.id === row.userUuid);
+  const user = h.standIn.dataset.users.find((u) => u.id === row.userUuid);
   return [
     row.ipAddress,
     row.userUuid,
@@ -80,7 +54,7 @@ function personalValues(rayId: string): string[] {
 
 describe('who sees what', () => {
   it('a non-staff requester never sees a field of another person’s event, for any sample event', async () => {
-    const featured = standIn.dataset.events.filter((e) => !e.background);
+    const featured = h.standIn.dataset.events.filter((e) => !e.background);
     expect(featured.length).toBeGreaterThan(10);
     for (const event of featured) {
       const posted = await ask('U0BOB', 'C0GENERAL', `Ray ID: ${event.cfRayId}`);
@@ -116,9 +90,9 @@ describe('who sees what', () => {
   });
 
   it('writes one audit line per lookup, without the pasted text', async () => {
-    logs.length = 0;
+    h.logs.length = 0;
     await ask('U0BOB', 'C0GENERAL', `secret paste words Ray ID: ${SAMPLE_RAY.ipNotAllowed}`);
-    const audits = logs
+    const audits = h.logs
       .filter((l) => l.includes('"event":"lookup"'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(audits).toHaveLength(1);
@@ -132,13 +106,13 @@ describe('who sees what', () => {
       results: [{ rayId: SAMPLE_RAY.ipNotAllowed, outcome: 'denied', cause: 'ip_not_allowed' }],
       redacted: true,
     });
-    expect(logs.join('\n')).not.toContain('secret paste words');
+    expect(h.logs.join('\n')).not.toContain('secret paste words');
   });
 
   it('answers through chat.postEphemeral when the response_url has expired', async () => {
     // The fake answers 404 on this path, as Slack does for a response_url used up or past 30 minutes.
-    await postSlashCommand(url, SECRET, SAMPLE_RAY.notInInclude, `${slack.baseUrl}/expired/response`);
-    const ephemeral = await slack.waitFor((r) => r.path === '/api/chat.postEphemeral', 8_000);
+    await postSlashCommand(h.url, SECRET, SAMPLE_RAY.notInInclude, `${h.slack.baseUrl}/expired/response`);
+    const ephemeral = await h.slack.waitFor((r) => r.path === '/api/chat.postEphemeral', 8_000);
     expect((ephemeral.body as Record<string, string>).user).toBe('U0ALICE');
     expect(ephemeral.rawBody).toContain(SAMPLE_RAY.notInInclude);
   });

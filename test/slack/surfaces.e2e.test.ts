@@ -1,51 +1,29 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningBot, startBot } from '../../src/main.js';
-import { type CloudflareStandIn, startCloudflareStandIn } from '../../src/sandbox/cloudflare-stand-in.js';
 import { SAMPLE_RAY } from '../../src/sandbox/dataset.js';
-import { type FakeSlack, type RecordedSlackRequest, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import type { RecordedSlackRequest } from '../../src/sandbox/fake-slack.js';
 import { checkBlockKitLimits } from '../../src/slack/blocks/limits.js';
 import { ACTION_IDS } from '../../src/slack/blocks/render-actions.js';
+import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { postEvent, postInteraction } from '../helpers/slack-request.js';
 
 const SECRET = 'surfaces-signing-secret';
 const HELPDESK = 'C0HELPDESK';
-let slack: FakeSlack;
-let standIn: CloudflareStandIn;
-let bot: RunningBot;
-let url: string;
+let h: Harness;
 let sequence = 0;
 
 beforeAll(async () => {
-  slack = await startFakeSlack();
-  standIn = await startCloudflareStandIn({ token: 'surfaces-cf-token' });
-  bot = await startBot(
-    {
-      SLACK_BOT_TOKEN: 'xoxb-surfaces',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_SOCKET_MODE: 'false',
+  h = await startHarness({
+    signingSecret: SECRET,
+    env: {
       // The askers in these tests are helpdesk staff; test/slack/privacy.e2e.test.ts covers everyone else.
       HELPDESK_USER_IDS: 'U0ALICE',
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
       HELPDESK_CHANNEL_IDS: `${HELPDESK}, C0OTHERDESK`,
-      CLOUDFLARE_API_TOKEN: 'surfaces-cf-token',
-      CLOUDFLARE_ACCOUNT_ID: standIn.dataset.accountId,
-      CLOUDFLARE_API_URL: standIn.apiUrl,
-      ACCESS_WHY_MAX_LOOKBACK_DAYS: '30',
     },
-    () => undefined,
-  );
-  url = `http://127.0.0.1:${bot.port}/slack/events`;
+  });
 });
-afterAll(async () => {
-  await bot?.stop();
-  await standIn?.close();
-  await slack?.close();
-});
+afterAll(() => h?.stop());
 beforeEach(() => {
-  slack.requests.length = 0;
+  h.slack.requests.length = 0;
 });
 
 interface Message {
@@ -68,7 +46,7 @@ function asMessage(request: RecordedSlackRequest): Message {
 }
 
 const nextTs = () => `${Math.floor(Date.now() / 1000) - 120}.${String(++sequence).padStart(6, '0')}`;
-const calls = (method: string) => slack.requests.filter((r) => r.path === `/api/${method}`);
+const calls = (method: string) => h.slack.requests.filter((r) => r.path === `/api/${method}`);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 
 function humanMessage(text: string, overrides: Record<string, unknown> = {}) {
@@ -88,10 +66,10 @@ describe('helpdesk channel threads', () => {
     const event = humanMessage(
       `got this :( \nError – Cloudflare Access\nForbidden.\nRay ID: ${SAMPLE_RAY.notInInclude}`,
     );
-    const first = await postEvent(url, SECRET, event, { eventId: 'Ev0001' });
+    const first = await postEvent(h.url, SECRET, event, { eventId: 'Ev0001' });
     expect(first.status).toBe(200);
-    const update = await slack.waitFor((r) => r.path === '/api/chat.update', 8_000);
-    const retry = await postEvent(url, SECRET, event, { eventId: 'Ev0001', retryNum: 1 });
+    const update = await h.slack.waitFor((r) => r.path === '/api/chat.update', 8_000);
+    const retry = await postEvent(h.url, SECRET, event, { eventId: 'Ev0001', retryNum: 1 });
     expect(retry.status).toBe(200);
     await settle();
 
@@ -110,7 +88,7 @@ describe('helpdesk channel threads', () => {
 
   it('answers a file share with a pasted snippet, and an app_mention in any channel', async () => {
     await postEvent(
-      url,
+      h.url,
       SECRET,
       humanMessage('see file', {
         subtype: 'file_share',
@@ -125,12 +103,12 @@ describe('helpdesk channel threads', () => {
       text: `<@U0BOT> why ${SAMPLE_RAY.ipNotAllowed}?`,
       ts: nextTs(),
     };
-    await postEvent(url, SECRET, mention, { eventId: 'Ev0003' });
-    await slack.waitFor(
+    await postEvent(h.url, SECRET, mention, { eventId: 'Ev0003' });
+    await h.slack.waitFor(
       (r) => r.path === '/api/chat.update' && asMessage(r).text.includes(SAMPLE_RAY.ipNotAllowed),
       8_000,
     );
-    await slack.waitFor(
+    await h.slack.waitFor(
       (r) => r.path === '/api/chat.update' && asMessage(r).text.includes(SAMPLE_RAY.warpRequired),
       8_000,
     );
@@ -151,7 +129,7 @@ describe('helpdesk channel threads', () => {
       humanMessage('no ray id here, just a 403'),
     ];
     for (const [i, event] of ignored.entries())
-      await postEvent(url, SECRET, event, { eventId: `EvIgnore${i}` });
+      await postEvent(h.url, SECRET, event, { eventId: `EvIgnore${i}` });
     await settle();
     expect(calls('chat.postMessage')).toEqual([]);
   });
@@ -165,8 +143,8 @@ describe('helpdesk channel threads', () => {
       SAMPLE_RAY.blockPolicyMatched,
     ];
     const event = humanMessage(rays.map((r) => `Ray ID: ${r}`).join('\n'));
-    await postEvent(url, SECRET, event, { eventId: 'Ev0004' });
-    await slack.waitFor(
+    await postEvent(h.url, SECRET, event, { eventId: 'Ev0004' });
+    await h.slack.waitFor(
       (r) =>
         r.path === '/api/chat.postMessage' &&
         /more Ray IDs?, in brief/.test(JSON.stringify(asMessage(r).blocks)),
@@ -189,7 +167,7 @@ describe('message shortcut and buttons', () => {
       callback_id: 'explain_access_denial',
       trigger_id: '1.2.3',
       message_ts: message.ts,
-      response_url: slack.responseUrl(responseId),
+      response_url: h.slack.responseUrl(responseId),
       message,
       user: { id: 'U0ALICE', name: 'alice', team_id: 'T0SANDBOX' },
       channel: { id: 'C0GENERAL', name: 'general' },
@@ -210,7 +188,7 @@ describe('message shortcut and buttons', () => {
       token: 'legacy',
       container: { type: 'message', message_ts: nextTs(), channel_id: 'C0GENERAL', is_ephemeral: ephemeral },
       channel: { id: 'C0GENERAL', name: 'general' },
-      response_url: slack.responseUrl(responseId),
+      response_url: h.slack.responseUrl(responseId),
       actions: [
         { type: 'button', action_id: actionId, block_id: 'card_actions', value, action_ts: nextTs() },
       ],
@@ -225,9 +203,9 @@ describe('message shortcut and buttons', () => {
       user: 'U0CAROL',
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Access says no. Ray ID: ${rayId}` } }],
     };
-    const response = await postInteraction(url, SECRET, shortcutPayload(message, id));
+    const response = await postInteraction(h.url, SECRET, shortcutPayload(message, id));
     expect(response.status).toBe(200);
-    return asMessage(await slack.waitFor((r) => r.path === `/response/${id}`, 8_000));
+    return asMessage(await h.slack.waitFor((r) => r.path === `/response/${id}`, 8_000));
   }
 
   const buttonValue = (card: Message, actionId: string): string => {
@@ -253,11 +231,11 @@ describe('message shortcut and buttons', () => {
     const card = await shortcutCard(SAMPLE_RAY.notInInclude, 'sc2');
     const value = buttonValue(card, ACTION_IDS.share);
     const thread = (JSON.parse(value) as { t: string }).t;
-    await postInteraction(url, SECRET, buttonPayload(ACTION_IDS.share, value, 'b-share'));
-    const shared = asMessage(await slack.waitFor((r) => r.path === '/api/chat.postMessage', 8_000));
+    await postInteraction(h.url, SECRET, buttonPayload(ACTION_IDS.share, value, 'b-share'));
+    const shared = asMessage(await h.slack.waitFor((r) => r.path === '/api/chat.postMessage', 8_000));
     expect(shared).toMatchObject({ channel: 'C0GENERAL', thread_ts: thread });
     expect(JSON.stringify(shared.blocks)).not.toContain(ACTION_IDS.share);
-    const updated = asMessage(await slack.waitFor((r) => r.path === '/response/b-share', 8_000));
+    const updated = asMessage(await h.slack.waitFor((r) => r.path === '/response/b-share', 8_000));
     expect(updated.replace_original).toBe(true);
     expect(JSON.stringify(updated.blocks)).toContain('Shared by <@U0ALICE>');
   });
@@ -265,49 +243,53 @@ describe('message shortcut and buttons', () => {
   it('Show raw event and Recent failed logins update the card', async () => {
     const card = await shortcutCard(SAMPLE_RAY.notInInclude, 'sc3');
     await postInteraction(
-      url,
+      h.url,
       SECRET,
       buttonPayload(ACTION_IDS.rawEvent, buttonValue(card, ACTION_IDS.rawEvent), 'b-raw'),
     );
-    const raw = asMessage(await slack.waitFor((r) => r.path === '/response/b-raw', 8_000));
+    const raw = asMessage(await h.slack.waitFor((r) => r.path === '/response/b-raw', 8_000));
     expect(raw.replace_original).toBe(true);
     expect(JSON.stringify(raw.blocks)).toMatch(/Raw login event/);
     expect(JSON.stringify(raw.blocks)).toContain('isSuccessfulLogin');
     await postInteraction(
-      url,
+      h.url,
       SECRET,
       buttonPayload(ACTION_IDS.failedLogins, buttonValue(card, ACTION_IDS.failedLogins), 'b-fl'),
     );
-    const failures = asMessage(await slack.waitFor((r) => r.path === '/response/b-fl', 8_000));
+    const failures = asMessage(await h.slack.waitFor((r) => r.path === '/response/b-fl', 8_000));
     expect(JSON.stringify(failures.blocks)).toMatch(/Recent failed logins/);
   });
 
   it('Search further back widens a not-found search to the retention', async () => {
     const card = await shortcutCard('00000000deadbeef', 'sc4');
     const value = buttonValue(card, ACTION_IDS.searchFurther);
-    await postInteraction(url, SECRET, buttonPayload(ACTION_IDS.searchFurther, value, 'b-further'));
-    const wider = asMessage(await slack.waitFor((r) => r.path === '/response/b-further', 8_000));
+    await postInteraction(h.url, SECRET, buttonPayload(ACTION_IDS.searchFurther, value, 'b-further'));
+    const wider = asMessage(await h.slack.waitFor((r) => r.path === '/response/b-further', 8_000));
     expect(wider.replace_original).toBe(true);
     expect(JSON.stringify(wider.blocks)).toMatch(/retention/);
     expect(() => buttonValue(wider, ACTION_IDS.searchFurther)).toThrow();
   });
 
   it('ignores a forged button value', async () => {
-    await postInteraction(url, SECRET, buttonPayload(ACTION_IDS.rawEvent, '{"r":"<!channel>"}', 'b-forged'));
+    await postInteraction(
+      h.url,
+      SECRET,
+      buttonPayload(ACTION_IDS.rawEvent, '{"r":"<!channel>"}', 'b-forged'),
+    );
     await settle();
-    expect(slack.requests.some((r) => r.path === '/response/b-forged')).toBe(false);
+    expect(h.slack.requests.some((r) => r.path === '/response/b-forged')).toBe(false);
   });
 });
 
 describe('App Home', () => {
   it('publishes usage, the token check and the watched channels', async () => {
     await postEvent(
-      url,
+      h.url,
       SECRET,
       { type: 'app_home_opened', user: 'U0ALICE', channel: 'D0HOME', tab: 'home', event_ts: nextTs() },
       { eventId: 'EvHome' },
     );
-    const publish = await slack.waitFor((r) => r.path === '/api/views.publish', 8_000);
+    const publish = await h.slack.waitFor((r) => r.path === '/api/views.publish', 8_000);
     const body = publish.body as Record<string, string>;
     const view = JSON.parse(body.view ?? '{}') as { type: string; blocks: unknown[] };
     expect(body.user_id).toBe('U0ALICE');
