@@ -76,7 +76,20 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
         request,
       ),
   });
-  const { port } = await slack.start();
+  // Read the dataset settings and the account-wide lookups while Slack connects: the first card then
+  // waits on two round trips, not four.
+  const warmUp = cloudflare.prime().then(
+    (report) => {
+      for (const gap of report.gaps) logLine({ level: 'warn', msg: 'cloudflare warm-up', gap });
+    },
+    (error: unknown) =>
+      logLine({
+        level: 'warn',
+        msg: 'cloudflare warm-up failed',
+        detail: error instanceof LookupError ? error.code : 'unexpected',
+      }),
+  );
+  const [{ port }] = await Promise.all([slack.start(), warmUp]);
   log(
     config.slack.socketMode
       ? 'access-why is connected to Slack (Socket Mode)'

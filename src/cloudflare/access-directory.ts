@@ -21,6 +21,7 @@ import {
   toPostureRule,
   toServiceToken,
 } from './access-schemas.js';
+import { type Clock, createLoadingCache, type LoadingCache } from './loading-cache.js';
 import type { RestClient } from './rest-client.js';
 
 /** Token permissions, as Cloudflare's dashboard names them. */
@@ -116,6 +117,34 @@ function referencedListIds(app: AccessApp, groups: readonly AccessGroup[]): stri
   return [...lists].filter((id) => ID.test(id));
 }
 
+export interface DirectoryCacheOptions {
+  /**
+   * How long apps with their policies, groups, IdPs, service tokens, posture rules and Gateway lists
+   * may be served at most. Default 10 min.
+   */
+  metadataTtlMs?: number;
+  /** Age after which a read of those still answers at once but reloads them in the background. Default 60 s. */
+  metadataRefreshAfterMs?: number;
+  /** How long a user's last seen identity and failed logins are kept. Default 60 s. */
+  userTtlMs?: number;
+  /** How long an identity-log search result per Ray ID is kept when nothing was found. Default 30 s. */
+  logMissTtlMs?: number;
+  /** How long a missing permission or a 404 is remembered, so a gap does not cost a call per card. Default 30 s. */
+  failureTtlMs?: number;
+  /** Most entries per kind (apps, lists, users, Ray IDs). Default 1000. */
+  max?: number;
+  clock?: Clock;
+}
+
+/** The REST directory, plus a warm-up for startup. */
+export interface RestAccessDirectory extends AccessDirectory {
+  /**
+   * Loads the account-wide lookups (IdPs, groups, service tokens, posture rules) so the first card
+   * does not wait for them. Never rejects: resolves with the gaps a card would show.
+   */
+  prime(): Promise<string[]>;
+}
+
 type Settled<T> = PromiseSettledResult<T>;
 const value = <T>(result: Settled<T>): T | undefined =>
   result.status === 'fulfilled' ? result.value : undefined;
@@ -125,9 +154,71 @@ const value = <T>(result: Settled<T>): T | undefined =>
  * (then Gateway list items, which only the app's rules can name). A failed call becomes a gap that
  * names the permission that would fill it; the explanation then says what it could not check.
  */
-export function createRestAccessDirectory(rest: RestClient, accountId: string): AccessDirectory {
+export function createRestAccessDirectory(
+  rest: RestClient,
+  accountId: string,
+  cacheOptions: DirectoryCacheOptions = {},
+): RestAccessDirectory {
   const account = `/accounts/${encodeURIComponent(accountId)}`;
   const access = `${account}/access`;
+
+  const clock = cacheOptions.clock ?? Date.now;
+  const max = cacheOptions.max ?? 1000;
+  const metadataTtlMs = cacheOptions.metadataTtlMs ?? 10 * 60_000;
+  // Retrying cannot fix these before someone changes the token or the object.
+  const rememberFailure = (error: unknown) =>
+    error instanceof LookupError && (error.code === 'cloudflare_permission' || error.status === 404);
+  const failureMemory = { rememberFailure, failureTtlMs: cacheOptions.failureTtlMs ?? 30_000, clock };
+  const metadataCache = <V>(size: number): LoadingCache<V> =>
+    createLoadingCache<V>({
+      max: size,
+      ttlMs: metadataTtlMs,
+      refreshAfterMs: cacheOptions.metadataRefreshAfterMs ?? 60_000,
+      ...failureMemory,
+    });
+  const userCache = <V>(): LoadingCache<V> =>
+    createLoadingCache<V>({ max, ttlMs: cacheOptions.userTtlMs ?? 60_000, ...failureMemory });
+  const cache = {
+    apps: metadataCache<AccessApp>(max),
+    lists: metadataCache<GatewayList>(max),
+    identityProviders: metadataCache<z.infer<typeof identityProviderWireSchema>[]>(1),
+    groups: metadataCache<z.infer<typeof groupWireSchema>[]>(1),
+    serviceTokens: metadataCache<z.infer<typeof serviceTokenWireSchema>[]>(1),
+    postureRules: metadataCache<z.infer<typeof postureRuleWireSchema>[]>(1),
+    lastSeen: userCache<z.infer<typeof lastSeenIdentityWireSchema>>(),
+    failedLogins: userCache<z.infer<typeof failedLoginSchema>[]>(),
+    // What the identity log said about one Ray ID (for one requester): an entry never changes; a miss
+    // holds only for searches reaching no further back than `since`, and only briefly.
+    logOutcomes: createLoadingCache<{ entry?: IdentityLogEntry; since: number }>({
+      max: max * 10,
+      ttlMs: (outcome) => (outcome.entry ? metadataTtlMs : (cacheOptions.logMissTtlMs ?? 30_000)),
+      clock,
+    }),
+  };
+
+  /** Account-wide lookups every replay reads; one key each. */
+  const lookups = {
+    identityProviders: () =>
+      cache.identityProviders.get('all', () =>
+        rest.list(`${access}/identity_providers`, identityProviderWireSchema, PERMISSIONS.org),
+      ),
+    groups: () =>
+      cache.groups.get('all', () => rest.list(`${access}/groups`, groupWireSchema, PERMISSIONS.org)),
+    serviceTokens: () =>
+      cache.serviceTokens.get('all', () =>
+        rest.list(`${access}/service_tokens`, serviceTokenWireSchema, PERMISSIONS.tokens),
+      ),
+    postureRules: () =>
+      cache.postureRules.get('all', () =>
+        rest.list(`${account}/devices/posture`, postureRuleWireSchema, PERMISSIONS.posture),
+      ),
+  };
+
+  function userFailedLogins(userId: string) {
+    return cache.failedLogins.get(userId, () =>
+      rest.list(`${access}/users/${userId}/failed_logins`, failedLoginSchema, PERMISSIONS.audit),
+    );
+  }
 
   async function loadApp(appId: string): Promise<AccessApp> {
     const wire = await rest.get(`${access}/apps/${appId}`, appWireSchema, PERMISSIONS.apps);
@@ -173,11 +264,7 @@ export function createRestAccessDirectory(rest: RestClient, accountId: string): 
     const users = await rest.list(`${access}/users`, userSchema, PERMISSIONS.audit, { email });
     const user = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
     if (!user || !ID.test(user.id)) return [];
-    const failures = await rest.list(
-      `${access}/users/${user.id}/failed_logins`,
-      failedLoginSchema,
-      PERMISSIONS.audit,
-    );
+    const failures = await userFailedLogins(user.id);
     return failures.flatMap((wire) => {
       const f = toFailedLogin(wire);
       return f
@@ -195,45 +282,87 @@ export function createRestAccessDirectory(rest: RestClient, accountId: string): 
     });
   }
 
+  async function searchLogs(rayIds: readonly string[], search: LogSearch) {
+    const wanted = new Set(rayIds);
+    const [log, failures] = await Promise.allSettled([
+      identityLog(search),
+      search.userEmail ? failedLoginsOf(search.userEmail) : Promise.resolve([]),
+    ]);
+    const gaps: string[] = [];
+    if (log.status === 'rejected')
+      gaps.push(gapFor('Identity log', 'to search it for Ray IDs analytics lacks', log.reason));
+    if (failures.status === 'rejected')
+      gaps.push(gapFor('Failed logins', "to search the user's failed logins", failures.reason));
+    const found = new Map<string, IdentityLogEntry>();
+    for (const entry of [...(value(log) ?? []), ...(value(failures) ?? [])]) {
+      if (wanted.has(entry.rayId) && !found.has(entry.rayId)) found.set(entry.rayId, entry);
+    }
+    return { found, gaps };
+  }
+
   return {
-    async findInLogs(rayIds, search) {
-      const wanted = new Set(rayIds);
-      const [log, failures] = await Promise.allSettled([
-        identityLog(search),
-        search.userEmail ? failedLoginsOf(search.userEmail) : Promise.resolve([]),
+    async prime() {
+      const results = await Promise.allSettled([
+        lookups.identityProviders(),
+        lookups.groups(),
+        lookups.serviceTokens(),
+        lookups.postureRules(),
       ]);
+      const [idps, groups, tokens, posture] = results;
       const gaps: string[] = [];
-      if (log.status === 'rejected')
-        gaps.push(gapFor('Identity log', 'to search it for Ray IDs analytics lacks', log.reason));
-      if (failures.status === 'rejected')
-        gaps.push(gapFor('Failed logins', "to search the user's failed logins", failures.reason));
+      const note = <T>(result: Settled<T> | undefined, what: string, consequence: string) => {
+        if (result?.status === 'rejected') gaps.push(gapFor(what, consequence, result.reason));
+      };
+      note(idps, 'Identity providers', 'to name IdPs and check login methods');
+      note(groups, 'Access groups', 'to check rule groups');
+      note(tokens, 'Service tokens', 'to name tokens and check their expiry');
+      note(posture, 'Device posture rules', 'to check posture rules');
+      return gaps;
+    },
+
+    async findInLogs(rayIds, search) {
+      // Outcomes are per requester: their failed logins are part of the search.
+      const keyOf = (rayId: string) => `${search.userEmail?.toLowerCase() ?? ''}|${rayId}`;
       const found = new Map<string, IdentityLogEntry>();
-      for (const entry of [...(value(log) ?? []), ...(value(failures) ?? [])]) {
-        if (wanted.has(entry.rayId) && !found.has(entry.rayId)) found.set(entry.rayId, entry);
+      const unknown = rayIds.filter((rayId) => {
+        const outcome = cache.logOutcomes.peek(keyOf(rayId));
+        if (outcome?.entry) found.set(rayId, outcome.entry);
+        return outcome === undefined || (!outcome.entry && outcome.since > search.since.getTime());
+      });
+      if (unknown.length === 0) return { found, gaps: [] };
+      const searched = await searchLogs(unknown, search);
+      // A search with gaps was partial: it is not worth remembering.
+      if (searched.gaps.length === 0) {
+        for (const rayId of unknown) {
+          const entry = searched.found.get(rayId);
+          cache.logOutcomes.set(keyOf(rayId), { ...(entry ? { entry } : {}), since: search.since.getTime() });
+        }
       }
-      return { found, gaps };
+      for (const [rayId, entry] of searched.found) found.set(rayId, entry);
+      return { found, gaps: searched.gaps };
     },
 
     async enrich(event: AccessLoginEvent, now: Date): Promise<Enrichment> {
       const appId = ID.test(event.appId) ? event.appId : undefined;
       const userId = ID.test(event.userUuid) ? event.userUuid : undefined;
       const none = Promise.resolve(undefined);
+      // Whatever is not cached goes out at once, in one wave.
       const [app, idps, groups, tokens, posture, lastSeen, failures] = await Promise.allSettled([
-        appId ? loadApp(appId) : none,
-        rest.list(`${access}/identity_providers`, identityProviderWireSchema, PERMISSIONS.org),
-        rest.list(`${access}/groups`, groupWireSchema, PERMISSIONS.org),
-        rest.list(`${access}/service_tokens`, serviceTokenWireSchema, PERMISSIONS.tokens),
-        rest.list(`${account}/devices/posture`, postureRuleWireSchema, PERMISSIONS.posture),
+        appId ? cache.apps.get(appId, () => loadApp(appId)) : none,
+        lookups.identityProviders(),
+        lookups.groups(),
+        lookups.serviceTokens(),
+        lookups.postureRules(),
         userId
-          ? rest.get(
-              `${access}/users/${userId}/last_seen_identity`,
-              lastSeenIdentityWireSchema,
-              PERMISSIONS.audit,
+          ? cache.lastSeen.get(userId, () =>
+              rest.get(
+                `${access}/users/${userId}/last_seen_identity`,
+                lastSeenIdentityWireSchema,
+                PERMISSIONS.audit,
+              ),
             )
           : none,
-        userId
-          ? rest.list(`${access}/users/${userId}/failed_logins`, failedLoginSchema, PERMISSIONS.audit)
-          : none,
+        userId ? userFailedLogins(userId) : none,
       ]);
 
       const gaps: string[] = [];
@@ -261,7 +390,7 @@ export function createRestAccessDirectory(rest: RestClient, accountId: string): 
       const accessApp = value(app);
       if (accessApp) {
         const listResults = await Promise.allSettled(
-          referencedListIds(accessApp, context.groups).map(loadList),
+          referencedListIds(accessApp, context.groups).map((id) => cache.lists.get(id, () => loadList(id))),
         );
         context.lists = listResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
         const failed = listResults.find((r) => r.status === 'rejected');

@@ -8,6 +8,7 @@ import {
   toAccessLoginEvent,
   toDatasetSettings,
 } from './graphql-schemas.js';
+import { type Clock, createLoadingCache } from './loading-cache.js';
 import { toGraphqlLookupError } from './map-error.js';
 import {
   ACCESS_LOGIN_BY_RAY_ID_QUERY,
@@ -22,10 +23,21 @@ export interface GraphqlEventSourceOptions {
   fetch: typeof fetch;
   /** Operator cap on the search, in seconds. */
   maxLookbackSeconds?: number | undefined;
-  /** How long the dataset settings are trusted before they are read again. */
+  /** How long the dataset settings are trusted at most. Default 1 h. */
   settingsTtlMs?: number;
+  /** Age after which a lookup re-reads the settings in the background (it does not wait). Default 10 min. */
+  settingsRefreshAfterMs?: number;
   /** Clock for the settings cache only; search times come from the caller's `now`. */
-  clock?: () => number;
+  clock?: Clock;
+}
+
+/** The GraphQL event source, plus a warm-up for startup. */
+export interface GraphqlEventSource extends AccessEventSource {
+  /**
+   * Reads (and caches) the dataset settings so the first lookup does not wait for them; rejects with
+   * the `LookupError` a lookup would get (bad token, missing permission, dataset not enabled).
+   */
+  prime(): Promise<DatasetSettings>;
 }
 
 /** Rows per Ray ID to allow for: one request can log more than one login row. */
@@ -45,16 +57,21 @@ const cloudflareJson = {
 };
 
 /** Finds Access login events in Cloudflare's GraphQL Analytics API, window by window, newest first. */
-export function createGraphqlEventSource(options: GraphqlEventSourceOptions): AccessEventSource {
+export function createGraphqlEventSource(options: GraphqlEventSourceOptions): GraphqlEventSource {
   const secrets = [options.apiToken];
   const client = new GraphQLClient(options.graphqlUrl, {
     fetch: options.fetch,
     headers: { authorization: `Bearer ${options.apiToken}` },
     jsonSerializer: cloudflareJson,
   });
-  const clock = options.clock ?? Date.now;
   const ttlMs = options.settingsTtlMs ?? 60 * 60_000;
-  let settingsCache: { value: Promise<DatasetSettings>; expiresAt: number } | undefined;
+  // A failed read is not cached: the next lookup tries again.
+  const settingsCache = createLoadingCache<DatasetSettings>({
+    max: 1,
+    ttlMs,
+    refreshAfterMs: Math.min(options.settingsRefreshAfterMs ?? 10 * 60_000, ttlMs),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
 
   async function request(document: string, variables: Record<string, unknown>): Promise<unknown> {
     try {
@@ -85,16 +102,15 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Ac
     return toDatasetSettings(settings);
   }
 
-  function settings(): Promise<DatasetSettings> {
-    const now = clock();
-    if (settingsCache && settingsCache.expiresAt > now) return settingsCache.value;
-    const value = fetchSettings();
-    settingsCache = { value, expiresAt: now + ttlMs };
-    // A failed read is not cached: the next lookup tries again.
-    value.catch(() => {
-      if (settingsCache?.value === value) settingsCache = undefined;
-    });
-    return value;
+  async function settings(): Promise<DatasetSettings> {
+    const dataset = await settingsCache.get('settings', fetchSettings);
+    if (!dataset.enabled) {
+      throw new LookupError('dataset_unavailable', {
+        safeMessage: "Access login analytics are not enabled for this Cloudflare account's plan.",
+        detail: 'settings.accessLoginRequestsAdaptiveGroups.enabled = false',
+      });
+    }
+    return dataset;
   }
 
   async function queryWindow(rayIds: readonly string[], window: TimeWindow, maxPageSize: number) {
@@ -121,21 +137,17 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Ac
   }
 
   return {
+    prime: settings,
     async findByRayIds(rayIds, findOptions: FindEventsOptions) {
       const results = new Map<string, EventLookup>();
       if (rayIds.length === 0) return results;
       const dataset = await settings();
-      if (!dataset.enabled) {
-        throw new LookupError('dataset_unavailable', {
-          safeMessage: "Access login analytics are not enabled for this Cloudflare account's plan.",
-          detail: 'settings.accessLoginRequestsAdaptiveGroups.enabled = false',
-        });
-      }
       const plan = planSearchWindows({
         settings: dataset,
         now: findOptions.now,
         anchor: findOptions.anchor,
-        maxLookbackSeconds: options.maxLookbackSeconds,
+        // "Search further back": the dataset's retention is the only limit.
+        maxLookbackSeconds: findOptions.searchToRetention ? undefined : options.maxLookbackSeconds,
       });
       const pending = new Set(rayIds);
       let windowsSearched = 0;

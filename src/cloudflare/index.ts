@@ -1,8 +1,31 @@
 import type { AccessDirectory, AccessEventSource } from '../core/ports.js';
-import { createRestAccessDirectory } from './access-directory.js';
+import type { DatasetSettings } from '../core/search-window.js';
+import { createRestAccessDirectory, type DirectoryCacheOptions } from './access-directory.js';
 import { createGraphqlEventSource } from './access-event-source.js';
+import { type BatchingOptions, createBatchingEventSource } from './batching-event-source.js';
+import { createCachingEventSource, type EventCacheOptions } from './caching-event-source.js';
 import { createCloudflareHttp } from './http.js';
+import type { Clock } from './loading-cache.js';
 import { createRestClient } from './rest-client.js';
+
+export type { BatchingOptions, Clock, DirectoryCacheOptions, EventCacheOptions };
+
+/** Cache and batching knobs; every default suits production, tests shorten them or inject a clock. */
+export interface CloudflareCacheOptions {
+  /** One clock for every cache (TTLs and refresh-ahead); search times still come from the caller's `now`. */
+  clock?: Clock;
+  events?: Omit<EventCacheOptions, 'clock'>;
+  directory?: Omit<DirectoryCacheOptions, 'clock'>;
+  batching?: BatchingOptions;
+  /** Dataset settings: served at most this long. Default 1 h. */
+  settingsTtlMs?: number;
+  /**
+   * After `prime()`, how often the settings and the account-wide lookups are re-read in the
+   * background, so they never expire while the bot runs, however quiet it is. Default 4 min
+   * (about six calls per five minutes); 0 turns it off.
+   */
+  keepWarmMs?: number;
+}
 
 export interface CloudflareAdapterOptions {
   apiToken: string;
@@ -11,24 +34,76 @@ export interface CloudflareAdapterOptions {
   graphqlUrl: string;
   timeoutMs: number;
   maxLookbackSeconds?: number;
+  cache?: CloudflareCacheOptions;
+}
+
+/** What a warm-up read; `gaps` are the lookups the token cannot read (the cards will say so too). */
+export interface WarmUpReport {
+  settings: DatasetSettings;
+  gaps: string[];
 }
 
 export interface CloudflareAdapters {
   events: AccessEventSource;
   directory: AccessDirectory;
+  /**
+   * Reads the dataset settings and the account-wide lookups before the first request, so a cold
+   * card costs two round trips (row, then the rest of the enrichment) instead of three, and keeps
+   * them warm from then on (`keepWarmMs`) until `close()`. Rejects with the `LookupError` a lookup
+   * would get when the dataset cannot be read (token, permission, plan); the lookups it could not
+   * load are reported as gaps. Either way the keep-warm timer runs, so a later success fills in.
+   */
+  prime(): Promise<WarmUpReport>;
   close(): Promise<void>;
 }
 
-/** Builds the Cloudflare-backed ports over one keep-alive pool. */
+/**
+ * Builds the Cloudflare-backed ports over one keep-alive pool: lookups are cached per Ray ID, batched
+ * across concurrent requests, and enrichment metadata is cached with refresh-ahead. Every cache
+ * belongs to this instance.
+ */
 export function createCloudflareAdapters(options: CloudflareAdapterOptions): CloudflareAdapters {
+  const cacheOptions = options.cache ?? {};
+  const clock = cacheOptions.clock ? { clock: cacheOptions.clock } : {};
   const http = createCloudflareHttp({ timeoutMs: options.timeoutMs });
-  const events = createGraphqlEventSource({
+  const graphql = createGraphqlEventSource({
     graphqlUrl: options.graphqlUrl,
     apiToken: options.apiToken,
     accountId: options.accountId,
     fetch: http.fetch,
     maxLookbackSeconds: options.maxLookbackSeconds,
+    ...(cacheOptions.settingsTtlMs === undefined ? {} : { settingsTtlMs: cacheOptions.settingsTtlMs }),
+    ...clock,
+  });
+  const events = createCachingEventSource(createBatchingEventSource(graphql, cacheOptions.batching), {
+    ...cacheOptions.events,
+    ...clock,
   });
   const rest = createRestClient({ apiUrl: options.apiUrl, apiToken: options.apiToken, fetch: http.fetch });
-  return { events, directory: createRestAccessDirectory(rest, options.accountId), close: () => http.close() };
+  const directory = createRestAccessDirectory(rest, options.accountId, {
+    ...cacheOptions.directory,
+    ...clock,
+  });
+  const keepWarmMs = cacheOptions.keepWarmMs ?? 4 * 60_000;
+  let keepWarm: NodeJS.Timeout | undefined;
+  const warmUp = async (): Promise<WarmUpReport> => {
+    const [settings, gaps] = await Promise.all([graphql.prime(), directory.prime()]);
+    return { settings, gaps };
+  };
+  return {
+    events,
+    directory,
+    prime() {
+      if (keepWarm === undefined && keepWarmMs > 0) {
+        // Reads through the caches: a fresh value costs nothing, an ageing one is reloaded.
+        keepWarm = setInterval(() => warmUp().catch(() => undefined), keepWarmMs);
+        keepWarm.unref();
+      }
+      return warmUp();
+    },
+    close: () => {
+      clearInterval(keepWarm);
+      return http.close();
+    },
+  };
 }

@@ -1,0 +1,128 @@
+import type { AccessEventSource, EventLookup, FindEventsOptions } from '../core/ports.js';
+
+export interface BatchingOptions {
+  /**
+   * How long the first call of a batch waits for company, in ms. Default 2: under load the event
+   * loop is busy anyway and a batch closes only when it gets back to timers, so a longer window
+   * merges little more; when idle, every millisecond here is added to the card.
+   */
+  windowMs?: number;
+  /** Most Ray IDs in one upstream call; a fuller batch goes out at once. Default 100. */
+  maxRayIds?: number;
+}
+
+/**
+ * An anchor this recent plans exactly like no anchor, because the search window starts
+ * `min(anchor + grace, now)` and the grace in core/search-window is 5 minutes. Were the grace to
+ * shrink, merging would only search a little closer to now than asked; never less.
+ */
+const RECENT_ANCHOR_MS = 5 * 60_000;
+/** Older anchors share a batch when they fall in the same minute. */
+const ANCHOR_BUCKET_MS = 60_000;
+
+/**
+ * Which lookups can share one upstream search: those that plan the same windows. Lookups anchored
+ * at "now" (or a moment ago) share one bucket; older anchors share per minute; a search back to the
+ * retention never shares with a capped one.
+ */
+export function searchBucket(options: FindEventsOptions): string {
+  const reach = options.searchToRetention ? 'retention' : 'capped';
+  const anchor = options.anchor?.getTime();
+  if (anchor === undefined || anchor >= options.now.getTime() - RECENT_ANCHOR_MS) return `${reach}:recent`;
+  return `${reach}:${Math.floor(anchor / ANCHOR_BUCKET_MS)}`;
+}
+
+interface Waiter {
+  rayIds: readonly string[];
+  resolve(lookups: Map<string, EventLookup>): void;
+  reject(error: unknown): void;
+}
+
+interface Batch {
+  bucket: string;
+  rayIds: Set<string>;
+  now: Date;
+  /** Undefined for lookups anchored at "now" or a moment ago. */
+  anchor: Date | undefined;
+  searchToRetention: boolean;
+  waiters: Waiter[];
+  timer: NodeJS.Timeout;
+}
+
+const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
+
+/**
+ * Merges lookups that arrive within a few milliseconds and plan the same search into one upstream
+ * call (`cfRayId_in`), so a burst of pastes costs one GraphQL query per window instead of one per
+ * paste. Each caller gets a Map of its own Ray IDs; an upstream failure fails every caller in the batch.
+ */
+export function createBatchingEventSource(
+  inner: AccessEventSource,
+  options: BatchingOptions = {},
+): AccessEventSource {
+  const windowMs = options.windowMs ?? 2;
+  const maxRayIds = Math.max(1, options.maxRayIds ?? 100);
+  const open = new Map<string, Batch>();
+
+  function flush(batch: Batch): void {
+    clearTimeout(batch.timer);
+    if (open.get(batch.bucket) === batch) open.delete(batch.bucket);
+    // The newest `now` and anchor cover every caller: windows reach back from the latest of them.
+    const findOptions: FindEventsOptions = {
+      now: batch.now,
+      ...(batch.anchor === undefined ? {} : { anchor: batch.anchor }),
+      ...(batch.searchToRetention ? { searchToRetention: true } : {}),
+    };
+    inner.findByRayIds([...batch.rayIds], findOptions).then(
+      (lookups) => {
+        for (const waiter of batch.waiters) {
+          const own = new Map<string, EventLookup>();
+          for (const rayId of waiter.rayIds) {
+            const lookup = lookups.get(rayId);
+            if (lookup) own.set(rayId, lookup);
+          }
+          waiter.resolve(own);
+        }
+      },
+      (error: unknown) => {
+        for (const waiter of batch.waiters) waiter.reject(error);
+      },
+    );
+  }
+
+  function openBatch(bucket: string, findOptions: FindEventsOptions): Batch {
+    const batch: Batch = {
+      bucket,
+      rayIds: new Set(),
+      now: findOptions.now,
+      anchor: bucket.endsWith(':recent') ? undefined : findOptions.anchor,
+      searchToRetention: findOptions.searchToRetention === true,
+      waiters: [],
+      timer: setTimeout(() => flush(batch), windowMs),
+    };
+    open.set(bucket, batch);
+    return batch;
+  }
+
+  return {
+    findByRayIds(rayIds, findOptions) {
+      if (rayIds.length === 0) return Promise.resolve(new Map());
+      const bucket = searchBucket(findOptions);
+      let batch = open.get(bucket) ?? openBatch(bucket, findOptions);
+      const fresh = new Set(rayIds.filter((id) => !batch.rayIds.has(id)));
+      if (batch.rayIds.size > 0 && batch.rayIds.size + fresh.size > maxRayIds) {
+        flush(batch);
+        batch = openBatch(bucket, findOptions);
+      }
+      for (const rayId of rayIds) batch.rayIds.add(rayId);
+      batch.now = later(batch.now, findOptions.now);
+      if (batch.anchor && findOptions.anchor) batch.anchor = later(batch.anchor, findOptions.anchor);
+      const joined = batch;
+      const result = new Promise<Map<string, EventLookup>>((resolve, reject) => {
+        joined.waiters.push({ rayIds, resolve, reject });
+      });
+      if (joined.rayIds.size >= maxRayIds) flush(joined);
+      return result;
+    },
+  };
+}
