@@ -91,11 +91,21 @@ export function extractRayIds(text: string, options: ExtractRayIdsOptions = {}):
       continue;
     }
     const wordStart = i;
-    while (i < length && isWordChar(text.charCodeAt(i))) i++;
+    let hex = true;
+    while (i < length) {
+      const code = text.charCodeAt(i);
+      if (!isWordChar(code)) break;
+      if (hex && !isHexCode(code)) hex = false;
+      i++;
+    }
     const joined =
       wordStart >= 1 && lastWordEnd === wordStart - 1 && text.charCodeAt(wordStart - 1) === HYPHEN;
     if (!joined) closeToken();
-    const segment = readSegment(text, wordStart, i);
+    const segment = needsFullRead(text, wordStart, i)
+      ? readSegment(text, wordStart, i)
+      : hex
+        ? LONG_HEX
+        : LONG_WORD;
     previous = last;
     last = segment;
     parts++;
@@ -114,6 +124,23 @@ const UNDERSCORE = 0x5f;
 function normaliseMax(max: number | undefined): number {
   if (max === undefined || Number.isNaN(max)) return MAX_RAY_IDS;
   return Math.max(0, Math.floor(max));
+}
+
+// Most words are neither 16 long nor a 2–4 character suffix; they only matter for "is the token all hex",
+// so they share two constant segments instead of allocating one each (the hot path on large pastes).
+const LONG_HEX: Segment = { start: 0, end: 0, isRayId: false, isSuffix: false, isHex: true };
+const LONG_WORD: Segment = { start: 0, end: 0, isRayId: false, isSuffix: false, isHex: false };
+
+/** Whether a word could be an id or a suffix (by length, or once underscores or an escape are stripped). */
+function needsFullRead(text: string, wordStart: number, wordEnd: number): boolean {
+  const length = wordEnd - wordStart;
+  return (
+    length <= 4 ||
+    length === RAY_ID_LENGTH ||
+    text.charCodeAt(wordStart) === UNDERSCORE ||
+    text.charCodeAt(wordEnd - 1) === UNDERSCORE ||
+    (wordStart >= 1 && text.charCodeAt(wordStart - 1) === BACKSLASH)
+  );
 }
 
 function readSegment(text: string, wordStart: number, wordEnd: number): Segment {
