@@ -79,9 +79,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const cloudflare = createCloudflareAdapters(config);
   try {
     const now = () => new Date();
-    const report = await explainRayIds(
-      { events: cloudflare.events, directory: cloudflare.directory, now },
-      { text, anchor },
+    const report = await cloudflare.withLookupDeadline(() =>
+      explainRayIds({ events: cloudflare.events, directory: cloudflare.directory, now }, { text, anchor }),
     );
     print(report, values, io, now());
     return report.results.some((r) => r.outcome === 'error') ? 1 : 0;

@@ -25,6 +25,14 @@ const booleanFlag = z.preprocess(
 );
 const positiveInt = (fallback: number, max: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(max).default(fallback));
+/** A whole number in [min, max] whose error says the range and the unit, never the value given. */
+const wholeNumber = (fallback: number, min: number, max: number, unit: string) => {
+  const error = `must be a whole number from ${min} to ${max} (${unit})`;
+  return z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback),
+  );
+};
 
 const cloudflareSchema = z.object({
   CLOUDFLARE_API_TOKEN: z.preprocess(
@@ -40,6 +48,9 @@ const cloudflareSchema = z.object({
   ),
   CLOUDFLARE_API_URL: httpUrl(DEFAULT_CLOUDFLARE_API_URL),
   CLOUDFLARE_TIMEOUT_MS: positiveInt(10_000, 120_000),
+  CLOUDFLARE_LOOKUP_DEADLINE_MS: wholeNumber(20_000, 1_000, 600_000, 'milliseconds for a whole lookup'),
+  CLOUDFLARE_GRAPHQL_BUDGET: wholeNumber(300, 1, 1_000_000, 'GraphQL queries per 5 minutes'),
+  CLOUDFLARE_REST_BUDGET: wholeNumber(1200, 1, 1_000_000, 'REST requests per 5 minutes'),
   ACCESS_WHY_MAX_LOOKBACK_DAYS: z.preprocess(
     blankToUndefined,
     z.coerce.number().positive().max(3650).default(7),
@@ -117,9 +128,16 @@ export interface CloudflareConfig {
   /** REST base, no trailing slash; GraphQL is `${apiUrl}/graphql`. */
   apiUrl: string;
   graphqlUrl: string;
+  /** Per Cloudflare request. */
   timeoutMs: number;
   /** Operator cap on how far back to search, in seconds; the dataset's retention still wins. */
   maxLookbackSeconds: number;
+  /** A whole lookup (every search window, the enrichment, retries) ends within this. */
+  lookupDeadlineMs: number;
+  /** GraphQL queries the bot may send per 5 minutes (Cloudflare allows a user 300). */
+  graphqlBudget: number;
+  /** REST requests the bot may send per 5 minutes (Cloudflare allows a user 1200, then blocks for 5 minutes). */
+  restBudget: number;
 }
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -176,6 +194,9 @@ export function loadCloudflareConfig(env: Env): CloudflareConfig {
     graphqlUrl: `${c.CLOUDFLARE_API_URL}/graphql`,
     timeoutMs: c.CLOUDFLARE_TIMEOUT_MS,
     maxLookbackSeconds: Math.round(c.ACCESS_WHY_MAX_LOOKBACK_DAYS * 86_400),
+    lookupDeadlineMs: c.CLOUDFLARE_LOOKUP_DEADLINE_MS,
+    graphqlBudget: c.CLOUDFLARE_GRAPHQL_BUDGET,
+    restBudget: c.CLOUDFLARE_REST_BUDGET,
   };
 }
 

@@ -29,8 +29,10 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
       apiUrl: config.cloudflare.apiUrl,
       apiToken: config.cloudflare.apiToken,
       fetch: probeHttp.fetch,
+      guard: cloudflare.guard,
     }),
     fetch: probeHttp.fetch,
+    guard: cloudflare.guard,
     graphqlUrl: config.cloudflare.graphqlUrl,
     apiToken: config.cloudflare.apiToken,
     accountId: config.cloudflare.accountId,
@@ -60,20 +62,22 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
         ...(error instanceof Error && 'code' in error ? { code: String(error.code) } : {}),
       }),
     explain: (request) =>
-      explainRayIds(
-        {
-          events: cloudflare.events,
-          directory: cloudflare.directory,
-          now,
-          onError: (error) => {
-            const detail =
-              error instanceof LookupError
-                ? `${error.code}: ${error.detail ?? error.safeMessage}`
-                : 'unexpected';
-            logLine({ level: 'warn', msg: 'lookup failed', detail });
+      cloudflare.withLookupDeadline(() =>
+        explainRayIds(
+          {
+            events: cloudflare.events,
+            directory: cloudflare.directory,
+            now,
+            onError: (error) => {
+              const detail =
+                error instanceof LookupError
+                  ? `${error.code}: ${error.detail ?? error.safeMessage}`
+                  : 'unexpected';
+              logLine({ level: 'warn', msg: 'lookup failed', detail });
+            },
           },
-        },
-        request,
+          request,
+        ),
       ),
   });
   // Read the dataset settings and the account-wide lookups while Slack connects: the first card then

@@ -25,6 +25,9 @@ describe('loadConfig', () => {
       graphqlUrl: 'https://api.cloudflare.com/client/v4/graphql',
       timeoutMs: 10_000,
       maxLookbackSeconds: 7 * 86_400,
+      lookupDeadlineMs: 20_000,
+      graphqlBudget: 300,
+      restBudget: 1200,
     });
     expect(config.slack).toEqual({
       botToken: 'xoxb-secret-bot-token',
@@ -88,6 +91,42 @@ describe('loadConfig', () => {
     ).toEqual(['C0123ABC', 'G0456DEF']);
     expect(problems(() => loadSlackConfig({ ...slack, HELPDESK_CHANNEL_IDS: '#helpdesk' }))).toEqual([
       expect.stringMatching(/^HELPDESK_CHANNEL_IDS.* must list channel ids like C0123456789/),
+    ]);
+  });
+
+  it('reads the lookup deadline and the client-side Cloudflare budgets', () => {
+    const c = loadCloudflareConfig({
+      ...cloudflare,
+      CLOUDFLARE_LOOKUP_DEADLINE_MS: '15000',
+      CLOUDFLARE_GRAPHQL_BUDGET: ' 150 ',
+      CLOUDFLARE_REST_BUDGET: '600',
+    });
+    expect(c).toMatchObject({ lookupDeadlineMs: 15_000, graphqlBudget: 150, restBudget: 600 });
+    const blank = loadCloudflareConfig({
+      ...cloudflare,
+      CLOUDFLARE_LOOKUP_DEADLINE_MS: '',
+      CLOUDFLARE_GRAPHQL_BUDGET: ' ',
+      CLOUDFLARE_REST_BUDGET: '',
+    });
+    expect(blank).toMatchObject({ lookupDeadlineMs: 20_000, graphqlBudget: 300, restBudget: 1200 });
+  });
+
+  it('rejects a deadline or budget that is not a whole number in range, naming the range and the unit', () => {
+    const found = problems(() =>
+      loadCloudflareConfig({
+        ...cloudflare,
+        CLOUDFLARE_LOOKUP_DEADLINE_MS: '500',
+        CLOUDFLARE_GRAPHQL_BUDGET: 'lots-secretish',
+        CLOUDFLARE_REST_BUDGET: '0',
+      }),
+    );
+    expect(found).toEqual([
+      'CLOUDFLARE_LOOKUP_DEADLINE_MS must be a whole number from 1000 to 600000 (milliseconds for a whole lookup)',
+      'CLOUDFLARE_GRAPHQL_BUDGET must be a whole number from 1 to 1000000 (GraphQL queries per 5 minutes)',
+      'CLOUDFLARE_REST_BUDGET must be a whole number from 1 to 1000000 (REST requests per 5 minutes)',
+    ]);
+    expect(problems(() => loadCloudflareConfig({ ...cloudflare, CLOUDFLARE_REST_BUDGET: '12.5' }))).toEqual([
+      expect.stringMatching(/^CLOUDFLARE_REST_BUDGET must be a whole number/),
     ]);
   });
 });

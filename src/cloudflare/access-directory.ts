@@ -23,6 +23,7 @@ import {
 } from './access-schemas.js';
 import { type Clock, createLoadingCache, type LoadingCache } from './loading-cache.js';
 import type { RestClient } from './rest-client.js';
+import type { UpstreamGuard } from './upstream-guard.js';
 
 /** Token permissions, as Cloudflare's dashboard names them. */
 export const PERMISSIONS = {
@@ -71,6 +72,10 @@ function gapFor(what: string, consequence: string, error: unknown): string {
     return `${what}: add *${error.permission}* to the token ${consequence}`;
   }
   if (error instanceof LookupError && error.status === 404) return `${what}: Cloudflare no longer has it`;
+  if (error instanceof LookupError && error.code === 'upstream_rate_limited') {
+    const wait = error.retryAfterSeconds === undefined ? '' : ` for ${error.retryAfterSeconds} s`;
+    return `${what}: not read, Cloudflare's rate limit is holding the bot back${wait}`;
+  }
   return `${what}: Cloudflare did not answer (${error instanceof LookupError ? error.code : 'error'})`;
 }
 
@@ -158,7 +163,10 @@ export function createRestAccessDirectory(
   rest: RestClient,
   accountId: string,
   cacheOptions: DirectoryCacheOptions = {},
+  /** The REST client's guard: every call of one enrichment (or log search) then shares one deadline. */
+  guard?: Pick<UpstreamGuard, 'withinDeadline'>,
 ): RestAccessDirectory {
+  const withinDeadline = <T>(work: () => Promise<T>) => (guard ? guard.withinDeadline(work) : work());
   const account = `/accounts/${encodeURIComponent(accountId)}`;
   const access = `${account}/access`;
 
@@ -300,7 +308,7 @@ export function createRestAccessDirectory(
     return { found, gaps };
   }
 
-  return {
+  const directory: RestAccessDirectory = {
     async prime() {
       const results = await Promise.allSettled([
         lookups.identityProviders(),
@@ -425,5 +433,11 @@ export function createRestAccessDirectory(
           : { recentFailedLogins: recent.slice(0, RECENT_FAILURES).map(({ email: _e, ...f }) => f) }),
       };
     },
+  };
+
+  return {
+    prime: () => withinDeadline(() => directory.prime()),
+    findInLogs: (rayIds, search) => withinDeadline(() => directory.findInLogs(rayIds, search)),
+    enrich: (event, now) => withinDeadline(() => directory.enrich(event, now)),
   };
 }

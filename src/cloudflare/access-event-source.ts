@@ -15,6 +15,7 @@ import {
   ACCESS_LOGIN_SETTINGS_QUERY,
   ACCESS_LOGINS_BY_RAY_IDS_QUERY,
 } from './queries.js';
+import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
 
 export interface GraphqlEventSourceOptions {
   graphqlUrl: string;
@@ -29,6 +30,11 @@ export interface GraphqlEventSourceOptions {
   settingsRefreshAfterMs?: number;
   /** Clock for the settings cache only; search times come from the caller's `now`. */
   clock?: Clock;
+  /**
+   * Budget, pause after a 429, retries and the lookup deadline; share one with the REST client.
+   * Default: a guard of its own with the default policy.
+   */
+  guard?: UpstreamGuard;
 }
 
 /** The GraphQL event source, plus a warm-up for startup. */
@@ -73,12 +79,14 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
     ...(options.clock ? { clock: options.clock } : {}),
   });
 
-  async function request(document: string, variables: Record<string, unknown>): Promise<unknown> {
-    try {
-      return await client.request<unknown>(document, variables);
-    } catch (error) {
-      throw toGraphqlLookupError(error, secrets);
-    }
+  const guard = options.guard ?? createUpstreamGuard();
+
+  function request(document: string, variables: Record<string, unknown>): Promise<unknown> {
+    return guard.call('graphql', (signal) =>
+      client.request<unknown>({ document, variables, signal }).catch((error: unknown) => {
+        throw toGraphqlLookupError(error, secrets);
+      }),
+    );
   }
 
   async function fetchSettings(): Promise<DatasetSettings> {
@@ -136,40 +144,46 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
     return groups.flatMap((g) => (g.dimensions ? [toAccessLoginEvent(g.dimensions)] : []));
   }
 
-  return {
-    prime: settings,
-    async findByRayIds(rayIds, findOptions: FindEventsOptions) {
-      const results = new Map<string, EventLookup>();
-      if (rayIds.length === 0) return results;
-      const dataset = await settings();
-      const plan = planSearchWindows({
-        settings: dataset,
-        now: findOptions.now,
-        anchor: findOptions.anchor,
-        // "Search further back": the dataset's retention is the only limit.
-        maxLookbackSeconds: findOptions.searchToRetention ? undefined : options.maxLookbackSeconds,
-      });
-      const pending = new Set(rayIds);
-      let windowsSearched = 0;
-      const searched = (): SearchedRange => ({
-        oldest: plan.windows[Math.max(0, windowsSearched - 1)]?.start ?? plan.oldest,
-        newest: plan.newest,
-        windows: windowsSearched,
-        limitedBy: plan.limitedBy,
-        oldestReachable: plan.oldestReachable,
-      });
-      for (const window of plan.windows) {
-        if (pending.size === 0) break;
-        windowsSearched += 1;
-        // Rows come newest first, so the first row per Ray ID is the latest attempt.
-        for (const event of await queryWindow([...pending], window, dataset.maxPageSize)) {
-          if (!pending.has(event.rayId)) continue;
-          pending.delete(event.rayId);
-          results.set(event.rayId, { kind: 'found', event, searched: searched() });
-        }
+  /** Every window of one search shares one deadline; the guard checks it before each query. */
+  async function search(
+    rayIds: readonly string[],
+    findOptions: FindEventsOptions,
+  ): Promise<Map<string, EventLookup>> {
+    const results = new Map<string, EventLookup>();
+    if (rayIds.length === 0) return results;
+    const dataset = await settings();
+    const plan = planSearchWindows({
+      settings: dataset,
+      now: findOptions.now,
+      anchor: findOptions.anchor,
+      // "Search further back": the dataset's retention is the only limit.
+      maxLookbackSeconds: findOptions.searchToRetention ? undefined : options.maxLookbackSeconds,
+    });
+    const pending = new Set(rayIds);
+    let windowsSearched = 0;
+    const searched = (): SearchedRange => ({
+      oldest: plan.windows[Math.max(0, windowsSearched - 1)]?.start ?? plan.oldest,
+      newest: plan.newest,
+      windows: windowsSearched,
+      limitedBy: plan.limitedBy,
+      oldestReachable: plan.oldestReachable,
+    });
+    for (const window of plan.windows) {
+      if (pending.size === 0) break;
+      windowsSearched += 1;
+      // Rows come newest first, so the first row per Ray ID is the latest attempt.
+      for (const event of await queryWindow([...pending], window, dataset.maxPageSize)) {
+        if (!pending.has(event.rayId)) continue;
+        pending.delete(event.rayId);
+        results.set(event.rayId, { kind: 'found', event, searched: searched() });
       }
-      for (const rayId of pending) results.set(rayId, { kind: 'not_found', searched: searched() });
-      return results;
-    },
+    }
+    for (const rayId of pending) results.set(rayId, { kind: 'not_found', searched: searched() });
+    return results;
+  }
+
+  return {
+    prime: () => guard.withinDeadline(settings),
+    findByRayIds: (rayIds, findOptions) => guard.withinDeadline(() => search(rayIds, findOptions)),
   };
 }

@@ -5,6 +5,7 @@ import { PERMISSIONS } from './access-directory.js';
 import { ANALYTICS_PERMISSION, toHttpLookupError, toTransportLookupError } from './map-error.js';
 import { ACCESS_LOGIN_SETTINGS_QUERY } from './queries.js';
 import type { RestClient } from './rest-client.js';
+import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
 
 const anyList = z.array(z.unknown());
 const tokenSchema = z.looseObject({ status: z.string() });
@@ -28,6 +29,11 @@ export interface ConfigCheckOptions {
   graphqlUrl: string;
   apiToken: string;
   accountId: string;
+  /**
+   * The lookups' guard, so the probe spends the same client-side budget and respects a pause after a
+   * 429 (pass the same one to `rest`). Default: a guard of its own.
+   */
+  guard?: UpstreamGuard;
 }
 
 function failed(permission: string, error: unknown): PermissionCheck {
@@ -47,29 +53,46 @@ function failed(permission: string, error: unknown): PermissionCheck {
 export function createConfigurationProbe(options: ConfigCheckOptions): ConfigurationProbe {
   const account = `/accounts/${encodeURIComponent(options.accountId)}`;
   const one = { per_page: '1' };
+  const guard = options.guard ?? createUpstreamGuard();
+  const secrets = [options.apiToken];
 
   async function analytics(): Promise<PermissionCheck> {
     const permission = ANALYTICS_PERMISSION;
     try {
-      const response = await options.fetch(options.graphqlUrl, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${options.apiToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: ACCESS_LOGIN_SETTINGS_QUERY,
-          variables: { accountTag: options.accountId },
-        }),
+      const body = await guard.call('graphql', async (signal) => {
+        let response: Response;
+        try {
+          response = await options.fetch(options.graphqlUrl, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${options.apiToken}`, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              query: ACCESS_LOGIN_SETTINGS_QUERY,
+              variables: { accountTag: options.accountId },
+            }),
+            signal,
+          });
+        } catch (error) {
+          throw (
+            toTransportLookupError(error, secrets) ??
+            new LookupError('upstream_unavailable', {
+              safeMessage: 'Could not reach the Cloudflare API.',
+              detail: 'POST graphql: network error',
+            })
+          );
+        }
+        const json: unknown = await response.json().catch(() => undefined);
+        const errors = (json as { errors?: unknown } | undefined)?.errors;
+        if (!response.ok || (Array.isArray(errors) && errors.length > 0)) {
+          throw toHttpLookupError(
+            response.status,
+            response.headers,
+            Array.isArray(errors) ? errors : [],
+            secrets,
+            permission,
+          );
+        }
+        return json;
       });
-      const body: unknown = await response.json().catch(() => undefined);
-      const errors = (body as { errors?: unknown } | undefined)?.errors;
-      if (!response.ok || (Array.isArray(errors) && errors.length > 0)) {
-        throw toHttpLookupError(
-          response.status,
-          response.headers,
-          Array.isArray(errors) ? errors : [],
-          [options.apiToken],
-          permission,
-        );
-      }
       const settings = settingsSchema.safeParse(body);
       const dataset = settings.success
         ? settings.data.data.viewer.accounts[0]?.settings?.accessLoginRequestsAdaptiveGroups
@@ -80,7 +103,7 @@ export function createConfigurationProbe(options: ConfigCheckOptions): Configura
         ? { permission, ok: true, detail: 'finds logins by Ray ID' }
         : { permission, ok: false, detail: "Access login analytics are not enabled on this account's plan" };
     } catch (error) {
-      return failed(permission, toTransportLookupError(error, [options.apiToken]) ?? error);
+      return failed(permission, error);
     }
   }
 
@@ -103,17 +126,23 @@ export function createConfigurationProbe(options: ConfigCheckOptions): Configura
   }
 
   return {
+    // One deadline for the whole check, like a lookup.
     check: () =>
-      Promise.all([
-        tokenActive(),
-        analytics(),
-        rest(PERMISSIONS.apps, '/access/apps', 'names apps and replays their policies'),
-        rest(PERMISSIONS.audit, '/access/logs/access_requests', 'user emails, failed logins, identity log', {
-          limit: '1',
-        }),
-        rest(PERMISSIONS.org, '/access/identity_providers', 'IdP names, groups, login-method rules'),
-        rest(PERMISSIONS.tokens, '/access/service_tokens', 'service token names and expiry'),
-        rest(PERMISSIONS.posture, '/devices/posture', 'device posture rules'),
-      ]),
+      guard.withinDeadline(() =>
+        Promise.all([
+          tokenActive(),
+          analytics(),
+          rest(PERMISSIONS.apps, '/access/apps', 'names apps and replays their policies'),
+          rest(
+            PERMISSIONS.audit,
+            '/access/logs/access_requests',
+            'user emails, failed logins, identity log',
+            { limit: '1' },
+          ),
+          rest(PERMISSIONS.org, '/access/identity_providers', 'IdP names, groups, login-method rules'),
+          rest(PERMISSIONS.tokens, '/access/service_tokens', 'service token names and expiry'),
+          rest(PERMISSIONS.posture, '/devices/posture', 'device posture rules'),
+        ]),
+      ),
   };
 }

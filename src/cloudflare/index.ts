@@ -6,9 +6,20 @@ import { type BatchingOptions, createBatchingEventSource } from './batching-even
 import { createCachingEventSource, type EventCacheOptions } from './caching-event-source.js';
 import { createCloudflareHttp } from './http.js';
 import type { Clock } from './loading-cache.js';
+import { type CloudflareApi, createMemoryRequestBudget, type RequestBudget } from './request-budget.js';
 import { createRestClient } from './rest-client.js';
+import { createUpstreamGuard, type UpstreamGuard, type UpstreamGuardOptions } from './upstream-guard.js';
 
-export type { BatchingOptions, Clock, DirectoryCacheOptions, EventCacheOptions };
+export type {
+  BatchingOptions,
+  Clock,
+  CloudflareApi,
+  DirectoryCacheOptions,
+  EventCacheOptions,
+  RequestBudget,
+  UpstreamGuard,
+  UpstreamGuardOptions,
+};
 
 /** Cache and batching knobs; every default suits production, tests shorten them or inject a clock. */
 export interface CloudflareCacheOptions {
@@ -32,9 +43,21 @@ export interface CloudflareAdapterOptions {
   accountId: string;
   apiUrl: string;
   graphqlUrl: string;
+  /** Per request (connect + answer). */
   timeoutMs: number;
   maxLookbackSeconds?: number;
+  /** A whole lookup (every window, enrichment, identity-log search, retries) ends within this. Default 20 s. */
+  lookupDeadlineMs?: number;
+  /** GraphQL queries the bot may send per 5 minutes, across every request of the process. Default 300. */
+  graphqlBudget?: number;
+  /** REST requests the bot may send per 5 minutes, across every request of the process. Default 1200. */
+  restBudget?: number;
   cache?: CloudflareCacheOptions;
+  /**
+   * Retry policy and test seams (clock, sleep, random). `budget` replaces the in-memory budget built
+   * from `graphqlBudget`/`restBudget`, e.g. with one in a store shared by several replicas.
+   */
+  guard?: Omit<UpstreamGuardOptions, 'lookupDeadlineMs'>;
 }
 
 /** What a warm-up read; `gaps` are the lookups the token cannot read (the cards will say so too). */
@@ -54,6 +77,13 @@ export interface CloudflareAdapters {
    * load are reported as gaps. Either way the keep-warm timer runs, so a later success fills in.
    */
   prime(): Promise<WarmUpReport>;
+  /**
+   * Runs one whole lookup (search, enrichment, identity-log search) under one deadline. Without it
+   * each port call gets a deadline of its own, so a lookup could take up to about twice as long.
+   */
+  withLookupDeadline<T>(work: () => Promise<T>): Promise<T>;
+  /** The one guard every call goes through: hand it to anything else that calls Cloudflare (the probe). */
+  guard: UpstreamGuard;
   close(): Promise<void>;
 }
 
@@ -66,11 +96,26 @@ export function createCloudflareAdapters(options: CloudflareAdapterOptions): Clo
   const cacheOptions = options.cache ?? {};
   const clock = cacheOptions.clock ? { clock: cacheOptions.clock } : {};
   const http = createCloudflareHttp({ timeoutMs: options.timeoutMs });
+  const guardOptions = options.guard ?? {};
+  const guard = createUpstreamGuard({
+    ...guardOptions,
+    ...(options.lookupDeadlineMs === undefined ? {} : { lookupDeadlineMs: options.lookupDeadlineMs }),
+    budget:
+      guardOptions.budget ??
+      createMemoryRequestBudget({
+        limits: {
+          ...(options.graphqlBudget === undefined ? {} : { graphql: options.graphqlBudget }),
+          ...(options.restBudget === undefined ? {} : { rest: options.restBudget }),
+        },
+        ...(guardOptions.clock ? { clock: guardOptions.clock } : {}),
+      }),
+  });
   const graphql = createGraphqlEventSource({
     graphqlUrl: options.graphqlUrl,
     apiToken: options.apiToken,
     accountId: options.accountId,
     fetch: http.fetch,
+    guard,
     maxLookbackSeconds: options.maxLookbackSeconds,
     ...(cacheOptions.settingsTtlMs === undefined ? {} : { settingsTtlMs: cacheOptions.settingsTtlMs }),
     ...clock,
@@ -79,17 +124,26 @@ export function createCloudflareAdapters(options: CloudflareAdapterOptions): Clo
     ...cacheOptions.events,
     ...clock,
   });
-  const rest = createRestClient({ apiUrl: options.apiUrl, apiToken: options.apiToken, fetch: http.fetch });
-  const directory = createRestAccessDirectory(rest, options.accountId, {
-    ...cacheOptions.directory,
-    ...clock,
+  const rest = createRestClient({
+    apiUrl: options.apiUrl,
+    apiToken: options.apiToken,
+    fetch: http.fetch,
+    guard,
   });
+  const directory = createRestAccessDirectory(
+    rest,
+    options.accountId,
+    { ...cacheOptions.directory, ...clock },
+    guard,
+  );
   const keepWarmMs = cacheOptions.keepWarmMs ?? 4 * 60_000;
   let keepWarm: NodeJS.Timeout | undefined;
-  const warmUp = async (): Promise<WarmUpReport> => {
-    const [settings, gaps] = await Promise.all([graphql.prime(), directory.prime()]);
-    return { settings, gaps };
-  };
+  // Each round of warm-up gets a deadline of its own, wherever the timer was started.
+  const warmUp = () =>
+    guard.withNewDeadline(async (): Promise<WarmUpReport> => {
+      const [settings, gaps] = await Promise.all([graphql.prime(), directory.prime()]);
+      return { settings, gaps };
+    });
   return {
     events,
     directory,
@@ -101,6 +155,8 @@ export function createCloudflareAdapters(options: CloudflareAdapterOptions): Clo
       }
       return warmUp();
     },
+    withLookupDeadline: (work) => guard.withNewDeadline(work),
+    guard,
     close: () => {
       clearInterval(keepWarm);
       return http.close();

@@ -3,8 +3,13 @@ import { LookupError } from '../core/errors.js';
 import { redact } from './redact.js';
 
 export const ANALYTICS_PERMISSION = 'Account Analytics Read';
-/** Cloudflare's GraphQL budget resets every five minutes. */
+/** Cloudflare's GraphQL budget resets every five minutes, and REST blocks a user for five minutes. */
 const DEFAULT_RETRY_AFTER_SECONDS = 300;
+/**
+ * Cloudflare's documented "please try again later" messages (sent with a 503): the query is fine,
+ * Cloudflare is busy, so the call is worth retrying even when they come in a 200.
+ */
+const TRANSIENT = /unable to execute query, please try again later|too many queries in progress/i;
 
 interface UpstreamError {
   message?: unknown;
@@ -89,9 +94,12 @@ export function toHttpLookupError(
       status,
     });
   }
-  if (status >= 500) {
+  if (status >= 500 || messages.some((m) => TRANSIENT.test(m))) {
     return new LookupError('upstream_unavailable', {
-      safeMessage: `Cloudflare's API is failing (HTTP ${status}); try again in a minute.`,
+      safeMessage:
+        status >= 500
+          ? `Cloudflare's API is failing (HTTP ${status}); try again in a minute.`
+          : 'Cloudflare is too busy to run the query right now; try again in a minute.',
       detail: `HTTP ${status}: ${upstream}`,
       status,
     });

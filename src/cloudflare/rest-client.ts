@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LookupError } from '../core/errors.js';
 import { toHttpLookupError, toTransportLookupError } from './map-error.js';
+import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
 
 const messageSchema = z
   .object({ code: z.coerce.number().optional(), message: z.string().optional() })
@@ -30,6 +31,11 @@ export interface RestClientOptions {
   fetch: typeof fetch;
   /** Items per list page (default 100). */
   perPage?: number;
+  /**
+   * Budget, pause after a 429, retries and the lookup deadline; share one with the GraphQL source.
+   * Default: a guard of its own with the default policy.
+   */
+  guard?: UpstreamGuard;
 }
 
 export interface RestClient {
@@ -53,14 +59,22 @@ const MAX_PAGES = 50;
 export function createRestClient(options: RestClientOptions): RestClient {
   const secrets = [options.apiToken];
   const perPage = options.perPage ?? DEFAULT_PER_PAGE;
-  async function request(path: string, permission: string, query: Record<string, string> | undefined) {
+  const guard = options.guard ?? createUpstreamGuard();
+
+  function request(path: string, permission: string, query: Record<string, string> | undefined) {
     const url = new URL(`${options.apiUrl}${path}`);
     for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, value);
+    return guard.call('rest', (signal) => requestOnce(url, path, permission, signal));
+  }
+
+  /** One GET; throws the `LookupError` its answer maps to, which tells the guard whether to retry. */
+  async function requestOnce(url: URL, path: string, permission: string, signal: AbortSignal) {
     let response: Response;
     let text: string;
     try {
       response = await options.fetch(url, {
         headers: { authorization: `Bearer ${options.apiToken}`, accept: 'application/json' },
+        signal,
       });
       text = await response.text();
     } catch (error) {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphqlEventSource } from '../../src/cloudflare/access-event-source.js';
 import { createCloudflareHttp } from '../../src/cloudflare/http.js';
+import { createUpstreamGuard } from '../../src/cloudflare/upstream-guard.js';
 import { LookupError } from '../../src/core/errors.js';
 import { type CloudflareStandIn, startCloudflareStandIn } from '../../src/sandbox/cloudflare-stand-in.js';
 
@@ -27,6 +28,8 @@ function source(overrides: { token?: string; accountId?: string; maxLookbackSeco
     accountId: overrides.accountId ?? standIn.dataset.accountId,
     fetch: http.fetch,
     maxLookbackSeconds: overrides.maxLookbackSeconds ?? 30 * 86_400,
+    // How each answer maps to an error; retries, pauses and budgets are in faults.test.ts.
+    guard: createUpstreamGuard({ retries: 0 }),
   });
 }
 

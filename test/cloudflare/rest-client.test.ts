@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createCloudflareHttp } from '../../src/cloudflare/http.js';
 import { createRestClient } from '../../src/cloudflare/rest-client.js';
+import { createUpstreamGuard } from '../../src/cloudflare/upstream-guard.js';
 import { LookupError } from '../../src/core/errors.js';
 import { type CloudflareStandIn, startCloudflareStandIn } from '../../src/sandbox/cloudflare-stand-in.js';
 
@@ -23,8 +24,15 @@ afterEach(() => {
   standIn.requests.length = 0;
 });
 
+// How each answer maps to an error; retries, pauses and budgets are in faults.test.ts.
 const client = (perPage = 2) =>
-  createRestClient({ apiUrl: standIn.apiUrl, apiToken: TOKEN, fetch: http.fetch, perPage });
+  createRestClient({
+    apiUrl: standIn.apiUrl,
+    apiToken: TOKEN,
+    fetch: http.fetch,
+    perPage,
+    guard: createUpstreamGuard({ retries: 0 }),
+  });
 const appsPath = () => `/accounts/${standIn.dataset.accountId}/access/apps`;
 
 async function failure(promise: Promise<unknown>): Promise<LookupError> {

@@ -15,6 +15,8 @@ let h: Harness;
 const emitted: string[] = [];
 let counter = 0;
 
+// Faults that pause an API (budget, 429) come last: after them the bot rightly stops calling Cloudflare.
+// 500 and reset come three times, so the bounded retries end in the error path too.
 const FAULTS: Array<[string, Fault | undefined]> = [
   [
     '401 from GraphQL',
@@ -24,10 +26,12 @@ const FAULTS: Array<[string, Fault | undefined]> = [
     '403 from GraphQL',
     { target: 'graphql', kind: 'status', status: 403, body: '{"errors":[{"message":"forbidden"}]}' },
   ],
-  ['GraphQL budget', { target: 'graphql', kind: 'graphql_budget' }],
-  ['500 from GraphQL', { target: 'graphql', kind: 'status', status: 500, body: 'Internal server error' }],
+  [
+    '500 from GraphQL',
+    { target: 'graphql', kind: 'status', status: 500, body: 'Internal server error', times: 3 },
+  ],
   ['malformed GraphQL body', { target: 'graphql', kind: 'malformed' }],
-  ['reset connection', { target: 'graphql', kind: 'reset' }],
+  ['reset connection', { target: 'graphql', kind: 'reset', times: 3 }],
   ['timeout', { target: 'graphql', kind: 'delay', ms: 2_500 }],
   [
     '403 code 10000 from REST',
@@ -39,6 +43,7 @@ const FAULTS: Array<[string, Fault | undefined]> = [
       times: 20,
     },
   ],
+  ['no fault', undefined],
   [
     '429 code 971 from REST',
     {
@@ -49,7 +54,7 @@ const FAULTS: Array<[string, Fault | undefined]> = [
       times: 20,
     },
   ],
-  ['no fault', undefined],
+  ['GraphQL budget', { target: 'graphql', kind: 'graphql_budget' }],
 ];
 
 beforeAll(async () => {

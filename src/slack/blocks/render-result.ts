@@ -393,8 +393,9 @@ const ADMIN_ACTIONS: Record<LookupErrorCode, (failure: LookupFailure, now: Date)
         ? `try again in ${waitText(Math.ceil(seconds))} (after ${slackDate(new Date(now.getTime() + Math.ceil(seconds) * 1000), '{time_secs}')})`
         : 'try again in a few minutes';
     return (
-      `Cloudflare allows 300 GraphQL queries per 5 minutes; ${when}. ` +
-      'If this happens often, other tools may share the token: give the bot its own.'
+      `Cloudflare's rate limit (or the bot's own budget that keeps it under it) is used up; ${when}. ` +
+      'If this happens often, other tools may share the token: give the bot its own, or raise ' +
+      'CLOUDFLARE_GRAPHQL_BUDGET / CLOUDFLARE_REST_BUDGET if the account allows.'
     );
   },
   upstream_unavailable: () => `Cloudflare's API is failing; check ${STATUS_PAGE} and retry.`,

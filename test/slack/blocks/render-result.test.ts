@@ -479,7 +479,9 @@ describe('renderResultBlocks — lookup errors', () => {
 
   it('says when to retry after a rate limit', () => {
     const withDelay = texts(card(errorResult('upstream_rate_limited', { retryAfterSeconds: 42 })).blocks)[2];
-    expect(withDelay).toContain('Cloudflare allows 300 GraphQL queries per 5 minutes; try again in 42 s');
+    expect(withDelay).toContain(
+      "Cloudflare's rate limit (or the bot's own budget that keeps it under it) is used up; try again in 42 s",
+    );
     expect(withDelay).toContain(`<!date^${NOW.getTime() / 1000 + 42}^{time_secs}|2025-03-14 12:00:42 UTC>`);
     const without = texts(card(errorResult('upstream_rate_limited')).blocks)[2];
     expect(without).toContain('try again in a few minutes');
