@@ -48,7 +48,12 @@ const CONCURRENCY = setting(flags.concurrency, process.env.BENCH_CONCURRENCY, 20
 const SAMPLES = Math.max(1, setting(flags.samples, process.env.BENCH_SAMPLES, 5));
 const LOOKUPS = setting(flags.lookups, process.env.BENCH_LOOKUPS, 10_000);
 /** Extra Node flags for the bot process only, e.g. `--max-old-space-size=64` to see its effect on RSS. */
-const BOT_NODE_OPTIONS = (flags['bot-node-options'] ?? process.env.BENCH_BOT_NODE_OPTIONS ?? '')
+// By default the bot runs with the same heap flags `npm start` uses, so the figures describe production.
+const BOT_NODE_OPTIONS = (
+  flags['bot-node-options'] ??
+  process.env.BENCH_BOT_NODE_OPTIONS ??
+  '--max-old-space-size=128 --max-semi-space-size=2'
+)
   .split(/\s+/)
   .filter(Boolean);
 
@@ -667,6 +672,8 @@ try {
     if (!only.has(name)) continue;
     process.stdout.write(`${name}… `);
     await phase();
+    // Each phase ran its own bot process; drop pooled sockets to it before the next one starts.
+    client.destroy();
   }
   process.stdout.write('done\n\n');
   console.log(
