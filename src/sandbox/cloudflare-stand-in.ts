@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AnalyticsSettings, createSampleDataset, type SampleDataset } from './dataset.js';
-import { listenOnLoopback } from './listen.js';
+import { listenOnLoopback, readBody } from './listen.js';
 import {
   type CloudflareGraphqlBody,
   createGraphqlExecutor,
@@ -191,15 +191,6 @@ export function fromWireFault(input: unknown): Fault {
     default:
       throw new Error(`unknown fault kind ${JSON.stringify(wire.kind)}`);
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function parseJson(text: string): unknown {

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenOnLoopback } from './listen.js';
+import { listenOnLoopback, readBody } from './listen.js';
 
 export interface RecordedSlackRequest {
   method: string;
@@ -34,15 +34,6 @@ export const FAKE_SLACK_IDS = {
   userId: 'U0BOT',
   botId: 'B0BOT',
 } as const;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
   if (raw.trim() === '') return {};
