@@ -85,11 +85,13 @@ export async function lookUpFor(
   request: ExplainRequest,
 ): Promise<ExplainReport> {
   const staffContext = viewer.channelId !== undefined && deps.helpdeskChannelIds.has(viewer.channelId);
-  const [raw, staff, email] = await Promise.all([
-    explainSafely(deps, request),
+  // The asker's email (cached) decides what they may see, and lets a Ray ID that analytics lacks be
+  // found among their own failed logins.
+  const [email, staff] = await Promise.all([
+    deps.audience.emailOf(viewer.userId),
     staffContext ? Promise.resolve(true) : deps.audience.isStaff(viewer.userId),
-    staffContext ? Promise.resolve(undefined) : deps.audience.emailOf(viewer.userId),
   ]);
+  const raw = await explainSafely(deps, { ...request, requesterEmail: request.requesterEmail ?? email });
   let redacted = false;
   const results = raw.results.map((result) => {
     if (staff || result.outcome === 'error' || isViewersOwn(result, email)) return result;

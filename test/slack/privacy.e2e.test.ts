@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_RAY } from '../../src/sandbox/dataset.js';
+import { createSampleDataset, SAMPLE_RAY } from '../../src/sandbox/dataset.js';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { postSlashCommand, signedHeaders, slashCommandBody } from '../helpers/slack-request.js';
 
@@ -20,9 +20,31 @@ beforeAll(async () => {
       usergroups: { S0HELPDESK: ['U0CAROL'] },
     },
     env: { HELPDESK_CHANNEL_IDS: 'C0HELPDESK', HELPDESK_USERGROUP_ID: 'S0HELPDESK' },
+    standIn: { dataset: datasetWithAFailedLoginOnly() },
   });
 });
 afterAll(() => h?.stop());
+
+/** A Ray ID that analytics never sampled, present only in the subject's failed logins. */
+const FAILED_LOGIN_ONLY = '5a5a5a5a5a5a5a5a';
+
+function datasetWithAFailedLoginOnly() {
+  const dataset = createSampleDataset(new Date());
+  const priya = dataset.users.find((u) => u.email === OWNER_EMAIL);
+  if (!priya) throw new Error('sample dataset lost its one-time-PIN user');
+  dataset.failedLogins[priya.id]?.push({
+    expiration: 0,
+    metadata: {
+      app_name: 'Engineering Wiki',
+      aud: 'b'.repeat(64),
+      datetime: new Date(Date.now() - 600_000).toISOString(),
+      ray_id: FAILED_LOGIN_ONLY,
+      user_email: OWNER_EMAIL,
+      user_uuid: priya.id,
+    },
+  });
+  return dataset;
+}
 
 /** `/access-why` as `user` in `channel`; returns everything the bot posted for it, as text. */
 async function ask(user: string, channel: string, text: string): Promise<string> {
@@ -87,6 +109,16 @@ describe('who sees what', () => {
       const card = JSON.stringify(JSON.parse(await ask(user, channel, SAMPLE_RAY.notInInclude)));
       expect(card).toContain(OWNER_EMAIL);
     }
+  });
+
+  it("finds a Ray ID analytics lacks among the asker's own failed logins", async () => {
+    const card = JSON.stringify(JSON.parse(await ask('U0PRIYA', 'C0GENERAL', FAILED_LOGIN_ONLY)));
+    expect(card).toMatch(
+      /failed logins has this Ray ID: Access denied priya\.shah@personal\.example at Engineering Wiki/,
+    );
+    // Anyone else's search covers their own failed logins, not Priya's: a plain not-found card.
+    const other = JSON.stringify(JSON.parse(await ask('U0BOB', 'C0GENERAL', FAILED_LOGIN_ONLY)));
+    expect(other).not.toContain(OWNER_EMAIL);
   });
 
   it('writes one audit line per lookup, without the pasted text', async () => {
