@@ -34,6 +34,8 @@ export interface RuleRef {
   group?: string;
   /** Posture rule type (`warp`, `gateway`, `disk_encryption`, …) for `device_posture` selectors. */
   postureType?: string;
+  /** The name behind an id-valued rule (IdP, Gateway list, service token, posture rule), when known. */
+  valueName?: string;
 }
 
 /** One policy on the card, in Access's order of execution. */
@@ -249,9 +251,27 @@ function describeRule(rule: Rule, context: PolicyContext): string {
   }
 }
 
-function ruleRef(policy: PolicyResult, decisive: DecisiveRule): RuleRef {
+/** The name an admin knows an id-valued rule by, from the lookup data. */
+function ruleValueName(rule: Rule, context: PolicyContext): string | undefined {
+  switch (rule.kind) {
+    case 'login_method':
+      return context.identityProviders.find((p) => p.id === rule.idpId)?.name;
+    case 'ip_list':
+    case 'email_list':
+      return context.lists.find((l) => l.id === rule.listId)?.name;
+    case 'service_token':
+      return context.serviceTokens.find((t) => t.id === rule.tokenId || t.clientId === rule.tokenId)?.name;
+    case 'device_posture':
+      return context.postureRules.find((p) => p.id === rule.integrationUid)?.name;
+    default:
+      return undefined;
+  }
+}
+
+function ruleRef(policy: PolicyResult, decisive: DecisiveRule, context: PolicyContext): RuleRef {
   const r = decisive.result;
   const value = ruleValue(r.rule);
+  const valueName = ruleValueName(r.rule, context);
   return {
     policy: policy.policy.name,
     ruleType: decisive.clause,
@@ -259,6 +279,7 @@ function ruleRef(policy: PolicyResult, decisive: DecisiveRule): RuleRef {
     ...(value !== undefined ? { value } : {}),
     ...(r.group?.name ? { group: r.group.name } : {}),
     ...(r.postureType ? { postureType: r.postureType } : {}),
+    ...(valueName ? { valueName } : {}),
   };
 }
 
@@ -812,7 +833,7 @@ function explainDenied(view: View): PolicyExplanation {
     f.cause === 'block_policy_matched' || f.cause === 'approval_pending_or_denied'
       ? 'matchedRule'
       : 'failedRule';
-  const ref = f.policy && f.decisive ? { [refKey]: ruleRef(f.policy, f.decisive) } : {};
+  const ref = f.policy && f.decisive ? { [refKey]: ruleRef(f.policy, f.decisive, view.context) } : {};
   const needs = [...f.needs.map((n) => NEED_TEXT[n]), ...(f.extraNeeds ?? [])];
   return {
     decision: 'denied',
@@ -888,7 +909,7 @@ function explainAllowed(view: View): PolicyExplanation {
     needs: [],
     ...(chosen ? { policy: chosen.policy.name } : {}),
     policies: replay.results.map(toPolicyVerdict),
-    ...(chosen && matched ? { matchedRule: ruleRef(chosen, matched) } : {}),
+    ...(chosen && matched ? { matchedRule: ruleRef(chosen, matched, view.context) } : {}),
     needCodes: [],
     replayedDecision: replay.decision,
     replayDisagrees: disagrees,

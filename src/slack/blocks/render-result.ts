@@ -138,6 +138,7 @@ function ruleText(rule: RuleRef, policy: string | undefined): string {
   const parts = [`${CLAUSE[rule.ruleType]} rule ${inlineCode(rule.selector, 40)}`];
   if (known(rule.group)) parts.push(`(rule group ${inlineCode(rule.group, 80)})`);
   else if (known(rule.postureType)) parts.push(`(posture ${inlineCode(rule.postureType, 40)})`);
+  else if (known(rule.valueName)) parts.push(`'${safeText(rule.valueName, 80)}'`);
   else if (known(rule.value)) parts.push(inlineCode(rule.value, 80));
   if (rule.policy !== policy) parts.push(`of policy ${inlineCode(rule.policy, BUDGET.policyName)}`);
   return parts.join(' ');

@@ -552,7 +552,11 @@ describe('choosing the rule to blame among several Include rules', () => {
     const x = explainLogin(tokenRequest(TOKEN.oldCron.id), app([scrapers]), directory());
     expect(x.cause).toBe('service_token_expired');
     expect(x.policy).toBe('Scrapers');
-    expect(x.failedRule).toMatchObject({ selector: 'service_token', value: TOKEN.oldCron.id });
+    expect(x.failedRule).toMatchObject({
+      selector: 'service_token',
+      value: TOKEN.oldCron.id,
+      valueName: 'old-cron',
+    });
   });
 
   it('still says "not authorized" when no listed token is the presented one', () => {

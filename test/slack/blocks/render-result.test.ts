@@ -251,6 +251,27 @@ describe('renderResultBlocks — replayed denials', () => {
     );
   });
 
+  it('names an id-valued rule by its name when the replay knew it, escaped', () => {
+    const why = titledText(
+      card(
+        deniedResult({
+          explanation: {
+            failedRule: {
+              policy: 'Staff',
+              ruleType: 'include',
+              selector: 'login_method',
+              value: 'cc020f06-308d-43b5-8218-aaab47966e70',
+              valueName: 'Entra ID <Sales>',
+            },
+          },
+        }),
+      ).blocks,
+      'Why',
+    );
+    expect(why).toContain("*Failed rule:* Include rule `login_method` 'Entra ID &lt;Sales&gt;'");
+    expect(why).not.toContain('cc020f06');
+  });
+
   it('leaves out the rule, secondary-cause and replay lines when the explanation has none', () => {
     const why = titledText(card(deniedResult()).blocks, 'Why');
     expect(why).toMatch(/^\*Why\*\n\*Cause:\* Country not allowed\n\*Policy:\* `Staff`\n• Country:/);
