@@ -18,10 +18,7 @@ function excerpt(text: string, max = 400): string {
 export async function runDemo(write: (text: string) => void): Promise<void> {
   const standIn = await startCloudflareStandIn({ token: STAND_IN_TOKEN });
   const cloudflare = createCloudflareAdapters({
-    apiToken: STAND_IN_TOKEN,
-    accountId: standIn.dataset.accountId,
-    apiUrl: standIn.apiUrl,
-    graphqlUrl: `${standIn.apiUrl}/graphql`,
+    ...standIn.connection,
     timeoutMs: 5_000,
     maxLookbackSeconds: 30 * 86_400,
   });

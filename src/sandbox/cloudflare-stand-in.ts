@@ -86,6 +86,8 @@ export interface CloudflareStandIn {
   apiUrl: string;
   /** Token to send as `Authorization: Bearer …`. */
   token: string;
+  /** What a Cloudflare client needs to talk to this stand-in, in the adapters' option names. */
+  connection: { apiToken: string; accountId: string; apiUrl: string; graphqlUrl: string };
   requests: RecordedRequest[];
   dataset: SampleDataset;
   /** Queues a fault; each applies to the next matching request(s). */
@@ -444,9 +446,11 @@ export async function startCloudflareStandIn(
     faults.push({ fault, remaining: fault.times ?? 1 });
   }
 
+  const apiUrl = `http://127.0.0.1:${port}${API_PREFIX}`;
   return {
-    apiUrl: `http://127.0.0.1:${port}${API_PREFIX}`,
+    apiUrl,
     token,
+    connection: { apiToken: token, accountId: dataset.accountId, apiUrl, graphqlUrl: `${apiUrl}/graphql` },
     requests,
     dataset,
     injectFault,

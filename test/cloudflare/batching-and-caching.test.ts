@@ -28,10 +28,7 @@ afterEach(async () => {
 
 function cloudflare(keepWarmMs = 0): CloudflareAdapters {
   const built = createCloudflareAdapters({
-    apiToken: TOKEN,
-    accountId: standIn.dataset.accountId,
-    apiUrl: standIn.apiUrl,
-    graphqlUrl: `${standIn.apiUrl}/graphql`,
+    ...standIn.connection,
     timeoutMs: 5_000,
     maxLookbackSeconds: 7 * 86_400,
     cache: { clock: () => clockMs, keepWarmMs },
@@ -321,10 +318,7 @@ describe('caching', () => {
   it('remembers a missing permission briefly instead of asking on every card', async () => {
     const limited = await startCloudflareStandIn({ token: TOKEN, permissions: ['Account Analytics Read'] });
     const cf = createCloudflareAdapters({
-      apiToken: TOKEN,
-      accountId: limited.dataset.accountId,
-      apiUrl: limited.apiUrl,
-      graphqlUrl: `${limited.apiUrl}/graphql`,
+      ...limited.connection,
       timeoutMs: 5_000,
       cache: { clock: () => clockMs },
     });
@@ -351,10 +345,7 @@ describe('caching', () => {
   it('prime() rejects with the lookup error when the dataset is not enabled', async () => {
     const disabled = await startCloudflareStandIn({ token: TOKEN, settings: { enabled: false } });
     const cf = createCloudflareAdapters({
-      apiToken: TOKEN,
-      accountId: disabled.dataset.accountId,
-      apiUrl: disabled.apiUrl,
-      graphqlUrl: `${disabled.apiUrl}/graphql`,
+      ...disabled.connection,
       timeoutMs: 5_000,
     });
     adapters.push(cf);

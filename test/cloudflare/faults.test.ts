@@ -352,10 +352,7 @@ describe('client-side budget', () => {
 
   it('is shared by the lookups, the enrichment, the warm-up and the configuration probe', async () => {
     const cf = createCloudflareAdapters({
-      apiToken: TOKEN,
-      accountId: standIn.dataset.accountId,
-      apiUrl: standIn.apiUrl,
-      graphqlUrl: `${standIn.apiUrl}/graphql`,
+      ...standIn.connection,
       timeoutMs: 5_000,
       maxLookbackSeconds: 7 * 86_400,
       graphqlBudget: 2,
@@ -441,10 +438,7 @@ describe('lookup deadline', () => {
 
   it('spans the whole lookup: a slow search leaves the enrichment only what is left (gaps, not a hang)', async () => {
     const cf = createCloudflareAdapters({
-      apiToken: TOKEN,
-      accountId: standIn.dataset.accountId,
-      apiUrl: standIn.apiUrl,
-      graphqlUrl: `${standIn.apiUrl}/graphql`,
+      ...standIn.connection,
       timeoutMs: 5_000,
       maxLookbackSeconds: 7 * 86_400,
       lookupDeadlineMs: 1_000,
@@ -468,10 +462,7 @@ describe('lookup deadline', () => {
 
   it('answers with an upstream_timeout card through the use case when the search itself is too slow', async () => {
     const cf = createCloudflareAdapters({
-      apiToken: TOKEN,
-      accountId: standIn.dataset.accountId,
-      apiUrl: standIn.apiUrl,
-      graphqlUrl: `${standIn.apiUrl}/graphql`,
+      ...standIn.connection,
       timeoutMs: 5_000,
       maxLookbackSeconds: 7 * 86_400,
       lookupDeadlineMs: 100,

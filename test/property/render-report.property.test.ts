@@ -6,7 +6,7 @@ import { LOOKUP_ERROR_CODES, type LookupFailure } from '../../src/core/errors.js
 import type { PolicyVerdict, RuleRef, SecondaryCause } from '../../src/core/explain/explain-denial.js';
 import { CAUSE_CODES, type Evidence } from '../../src/core/explanation.js';
 import type { PasteInfo } from '../../src/core/paste.js';
-import type { RuleKind } from '../../src/core/policy/types.js';
+import { RULE_KINDS } from '../../src/core/policy/types.js';
 import type { FailedLogin, IdentityLogEntry, SearchedRange } from '../../src/core/ports.js';
 import type { ExplainReport, NotFoundExplanation, RayIdResult } from '../../src/core/report.js';
 import { checkBlockKitLimits } from '../../src/slack/blocks/limits.js';
@@ -91,36 +91,6 @@ const resolvedNames: fc.Arbitrary<ResolvedNames> = fc.record(
   },
   { requiredKeys: [] },
 );
-
-const RULE_KINDS = [
-  'everyone',
-  'ip',
-  'ip_list',
-  'geo',
-  'certificate',
-  'common_name',
-  'service_token',
-  'any_valid_service_token',
-  'email',
-  'email_domain',
-  'email_list',
-  'group',
-  'login_method',
-  'auth_method',
-  'azureAD',
-  'okta',
-  'gsuite',
-  'github-organization',
-  'saml',
-  'oidc',
-  'auth_context',
-  'device_posture',
-  'external_evaluation',
-  'user_risk_score',
-  'linked_app_token',
-  'cloudflare_account_member',
-  'unknown',
-] as const satisfies readonly RuleKind[];
 
 const ruleRef: fc.Arbitrary<RuleRef> = fc.record(
   {

@@ -14,10 +14,7 @@ let cloudflare: CloudflareAdapters;
 beforeAll(async () => {
   standIn = await startCloudflareStandIn({ token: 'sample-token' });
   cloudflare = createCloudflareAdapters({
-    apiToken: 'sample-token',
-    accountId: standIn.dataset.accountId,
-    apiUrl: standIn.apiUrl,
-    graphqlUrl: `${standIn.apiUrl}/graphql`,
+    ...standIn.connection,
     timeoutMs: 5_000,
     maxLookbackSeconds: 30 * 86_400,
   });

@@ -47,6 +47,41 @@ export type Rule =
 
 export type RuleKind = Rule['kind'];
 
+/** Every rule kind, for tests and generators that must cover them all. */
+export const RULE_KINDS = [
+  'everyone',
+  'ip',
+  'ip_list',
+  'geo',
+  'certificate',
+  'common_name',
+  'service_token',
+  'any_valid_service_token',
+  'email',
+  'email_domain',
+  'email_list',
+  'group',
+  'login_method',
+  'auth_method',
+  'azureAD',
+  'okta',
+  'gsuite',
+  'github-organization',
+  'saml',
+  'oidc',
+  'auth_context',
+  'device_posture',
+  'external_evaluation',
+  'user_risk_score',
+  'linked_app_token',
+  'cloudflare_account_member',
+  'unknown',
+] as const satisfies readonly RuleKind[];
+
+// Fails to compile when a kind is added to `Rule` but not to `RULE_KINDS`.
+const _everyKindListed: Exclude<RuleKind, (typeof RULE_KINDS)[number]> extends never ? true : never = true;
+void _everyKindListed;
+
 /** Administrators who approve a temporary-authentication request. */
 export interface ApprovalGroup {
   approvalsNeeded: number;

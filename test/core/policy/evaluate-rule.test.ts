@@ -10,12 +10,12 @@ import {
   parseIp,
   type Verdict,
 } from '../../../src/core/policy/evaluate-rule.js';
-import type {
-  NeedCode,
-  PolicyContext,
-  PolicyDecision,
-  Rule,
-  RuleKind,
+import {
+  type NeedCode,
+  type PolicyContext,
+  type PolicyDecision,
+  RULE_KINDS,
+  type Rule,
 } from '../../../src/core/policy/types.js';
 import {
   asUser,
@@ -862,36 +862,7 @@ describe('evaluateRule', () => {
   });
 
   it('covers every selector kind', () => {
-    const kinds: RuleKind[] = [
-      'everyone',
-      'ip',
-      'ip_list',
-      'geo',
-      'certificate',
-      'common_name',
-      'service_token',
-      'any_valid_service_token',
-      'email',
-      'email_domain',
-      'email_list',
-      'group',
-      'login_method',
-      'auth_method',
-      'azureAD',
-      'okta',
-      'gsuite',
-      'github-organization',
-      'saml',
-      'oidc',
-      'auth_context',
-      'device_posture',
-      'external_evaluation',
-      'user_risk_score',
-      'linked_app_token',
-      'cloudflare_account_member',
-      'unknown',
-    ];
-    expect(new Set(rows.map((row) => row.rule.kind))).toEqual(new Set(kinds));
+    expect(new Set(rows.map((row) => row.rule.kind))).toEqual(new Set(RULE_KINDS));
   });
 
   it('names the user from the lookup when no sign-in happened', () => {
