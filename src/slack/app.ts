@@ -1,13 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
-import type { PermissionCheck } from '../core/ports.js';
-import type { ExplainReport } from '../core/report.js';
-import type { ExplainRequest } from '../usecases/explain-ray-ids.js';
-import { type Audience, createSlackAudience } from './audience.js';
-import type { DedupeStore } from './dedupe.js';
+import { createSlackAudience } from './audience.js';
+import type { ListenerDependencies, SlackDependencies } from './dependencies.js';
 import { registerListeners } from './listeners/index.js';
-import type { AuditEntry } from './lookup.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -26,25 +22,7 @@ export interface SlackAppOptions {
   staffUsergroupId?: string | undefined;
 }
 
-export interface SlackDependencies {
-  explain(request: ExplainRequest): Promise<ExplainReport>;
-  now(): Date;
-  /** Channels whose new messages with Ray IDs get a threaded answer. */
-  helpdeskChannelIds: ReadonlySet<string>;
-  /** Remembers answered events and messages so Slack's re-deliveries get no second reply. */
-  dedupe: DedupeStore;
-  /** Which Cloudflare permissions work (for the App Home); undefined when the check could not run. */
-  checkConfiguration(): Promise<PermissionCheck[] | undefined>;
-  /** Writes one audit line per lookup. */
-  audit(entry: AuditEntry): void;
-  /** The one error sink for what should never happen (a bug in a lookup); logs without secrets. */
-  onUnexpected(error: unknown): void;
-}
-
-/** What listeners get: the dependencies plus who may see what (built on the app's own Web API client). */
-export interface ListenerDependencies extends SlackDependencies {
-  audience: Audience;
-}
+export type { AuditEntry, ListenerDependencies, SlackDependencies } from './dependencies.js';
 
 export interface SlackRuntime {
   app: App;

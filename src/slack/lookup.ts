@@ -2,30 +2,7 @@ import { redactResult } from '../core/explain/redact.js';
 import { extractRayIds } from '../core/ray-id.js';
 import type { ExplainReport, RayIdResult } from '../core/report.js';
 import type { ExplainRequest } from '../usecases/explain-ray-ids.js';
-import type { ListenerDependencies } from './app.js';
-
-export type Surface = 'command' | 'shortcut' | 'helpdesk_thread' | 'mention' | 'button';
-
-export interface Viewer {
-  /** Who asked (or clicked, or shared). */
-  userId: string;
-  teamId?: string | undefined;
-  channelId?: string | undefined;
-  surface: Surface;
-}
-
-/** One structured audit line per lookup: who, where, which Ray IDs, what came out. No text, no tokens. */
-export interface AuditEntry {
-  time: string;
-  event: 'lookup';
-  user: string;
-  team?: string;
-  channel?: string;
-  surface: Surface;
-  rayIds: string[];
-  results: Array<{ rayId: string; outcome: RayIdResult['outcome']; cause: string }>;
-  redacted: boolean;
-}
+import type { ListenerDependencies, Viewer } from './dependencies.js';
 
 function causeOf(result: RayIdResult): string {
   switch (result.outcome) {

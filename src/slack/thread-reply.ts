@@ -1,9 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import { extractRayIds } from '../core/ray-id.js';
-import type { ListenerDependencies } from './app.js';
 import { renderCardActions } from './blocks/render-actions.js';
 import { renderProgress } from './blocks/render-extras.js';
 import { renderReportMessages } from './blocks/render-report.js';
+import type { ListenerDependencies } from './dependencies.js';
 import { lookUpFor } from './lookup.js';
 import { tsToDate } from './slack-message.js';
 

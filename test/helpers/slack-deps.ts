@@ -1,5 +1,5 @@
-import type { ListenerDependencies } from '../../src/slack/app.js';
 import { createMemoryDedupeStore } from '../../src/slack/dedupe.js';
+import type { ListenerDependencies } from '../../src/slack/dependencies.js';
 
 /** Listener dependencies that answer nothing; override what a test is about. */
 export function fakeSlackDeps(overrides: Partial<ListenerDependencies> = {}): ListenerDependencies {

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { ListenerDependencies } from '../app.js';
+import type { ListenerDependencies } from '../dependencies.js';
 import { registerCardActions } from './actions/card-actions.js';
 import { registerAccessWhyCommand } from './commands/access-why.js';
 import { registerHelpdeskMessages } from './events/helpdesk-messages.js';

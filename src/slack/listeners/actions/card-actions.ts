@@ -1,6 +1,5 @@
 import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import type { ListenerDependencies } from '../../app.js';
 import { divider } from '../../blocks/compose.js';
 import { checkBlockKitLimits } from '../../blocks/limits.js';
 import {
@@ -12,7 +11,8 @@ import {
 import { isFound, renderRawEvent } from '../../blocks/render-extras.js';
 import { renderReport } from '../../blocks/render-report.js';
 import { renderFailedLogins } from '../../blocks/render-result.js';
-import { lookUpFor, type Viewer } from '../../lookup.js';
+import type { ListenerDependencies, Viewer } from '../../dependencies.js';
+import { lookUpFor } from '../../lookup.js';
 import { tsToDate } from '../../slack-message.js';
 
 interface ButtonContext {

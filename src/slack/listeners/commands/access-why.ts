@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
-import type { ListenerDependencies } from '../../app.js';
 import { renderCardActions } from '../../blocks/render-actions.js';
 import { renderHelp } from '../../blocks/render-help.js';
 import { renderReport } from '../../blocks/render-report.js';
+import type { ListenerDependencies } from '../../dependencies.js';
 import { lookUpFor } from '../../lookup.js';
 import { replyPrivately } from '../../reply-privately.js';
 

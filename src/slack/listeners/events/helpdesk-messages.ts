@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { ListenerDependencies } from '../../app.js';
+import type { ListenerDependencies } from '../../dependencies.js';
 import { messageText } from '../../message-text.js';
 import { toHumanPost } from '../../slack-message.js';
 import { replyInThread } from '../../thread-reply.js';

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import type { ListenerDependencies } from '../../app.js';
 import { renderHome } from '../../blocks/render-home.js';
+import type { ListenerDependencies } from '../../dependencies.js';
 
 /** The App Home tab: usage and a live check of the Cloudflare token and watched channels. */
 export function registerAppHome(app: App, deps: ListenerDependencies): void {

@@ -1,7 +1,7 @@
 import type { App, MessageShortcut } from '@slack/bolt';
-import type { ListenerDependencies } from '../../app.js';
 import { renderCardActions } from '../../blocks/render-actions.js';
 import { renderReport } from '../../blocks/render-report.js';
+import type { ListenerDependencies } from '../../dependencies.js';
 import { lookUpFor } from '../../lookup.js';
 import { messageText } from '../../message-text.js';
 import { replyPrivately } from '../../reply-privately.js';
