@@ -51,6 +51,18 @@ const cloudflareSchema = z.object({
   CLOUDFLARE_LOOKUP_DEADLINE_MS: wholeNumber(20_000, 1_000, 600_000, 'milliseconds for a whole lookup'),
   CLOUDFLARE_GRAPHQL_BUDGET: wholeNumber(300, 1, 1_000_000, 'GraphQL queries per 5 minutes'),
   CLOUDFLARE_REST_BUDGET: wholeNumber(1200, 1, 1_000_000, 'REST requests per 5 minutes'),
+  CLOUDFLARE_USER_SHARE_PERCENT: wholeNumber(
+    10,
+    1,
+    100,
+    'percent of each budget one non-staff user may spend',
+  ),
+  CLOUDFLARE_STAFF_RESERVE_PERCENT: wholeNumber(
+    20,
+    0,
+    90,
+    'percent of each budget only helpdesk staff and the bot itself may spend',
+  ),
   ACCESS_WHY_MAX_LOOKBACK_DAYS: z.preprocess(
     blankToUndefined,
     z.coerce.number().positive().max(3650).default(7),
@@ -109,6 +121,18 @@ const slackSchema = z.object({
     /^[CG][A-Z0-9]{2,30}$/,
     'must list channel ids like C0123456789, comma-separated (channel details › About)',
   ),
+  HELPDESK_STAFF_CHANNEL_IDS: idList(
+    /^[CG][A-Z0-9]{2,30}$/,
+    'must list channel ids like G0123456789, comma-separated (private channels of helpdesk staff only)',
+  ),
+  ACCESS_WHY_BUTTON_KEY: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, 'must be at least 32 characters (for example `openssl rand -hex 32`)').optional(),
+  ),
+  ACCESS_WHY_SEARCH_FURTHER: z.preprocess(
+    blankToUndefined,
+    z.enum(['staff', 'everyone'], { error: 'must be staff or everyone' }).default('staff'),
+  ),
   HELPDESK_USER_IDS: idList(
     /^[UW][A-Z0-9]{2,30}$/,
     'must list Slack user ids like U0123456789, comma-separated',
@@ -138,6 +162,10 @@ export interface CloudflareConfig {
   graphqlBudget: number;
   /** REST requests the bot may send per 5 minutes (Cloudflare allows a user 1200, then blocks for 5 minutes). */
   restBudget: number;
+  /** Share of each budget one non-staff Slack user may spend per window, in percent. */
+  userSharePercent: number;
+  /** Share of each budget kept for helpdesk staff and the bot's own calls, in percent. */
+  staffReservePercent: number;
 }
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -151,8 +179,14 @@ export interface SlackConfig {
   port: number;
   host: string;
   logLevel: LogLevelName;
-  /** Channels where pasted 403 pages get a threaded answer; asking there counts as staff context. */
+  /** Channels where pasted 403 pages get a threaded answer (their readers are not assumed to be staff). */
   helpdeskChannelIds: string[];
+  /** Private channels whose members are all helpdesk staff: the only channels that get full public cards. */
+  staffChannelIds: string[];
+  /** Key for signing button values; derived from the signing secret or bot token when absent. */
+  buttonKey?: string;
+  /** Who may press "Search further back" (each press costs several GraphQL queries). */
+  searchFurther: 'staff' | 'everyone';
   /** Helpdesk staff, who see full cards anywhere. */
   staffUserIds: string[];
   staffUsergroupId?: string;
@@ -197,6 +231,8 @@ export function loadCloudflareConfig(env: Env): CloudflareConfig {
     lookupDeadlineMs: c.CLOUDFLARE_LOOKUP_DEADLINE_MS,
     graphqlBudget: c.CLOUDFLARE_GRAPHQL_BUDGET,
     restBudget: c.CLOUDFLARE_REST_BUDGET,
+    userSharePercent: c.CLOUDFLARE_USER_SHARE_PERCENT,
+    staffReservePercent: c.CLOUDFLARE_STAFF_RESERVE_PERCENT,
   };
 }
 
@@ -220,6 +256,9 @@ export function loadSlackConfig(env: Env): SlackConfig {
     host: s.HOST,
     logLevel: s.LOG_LEVEL,
     helpdeskChannelIds: s.HELPDESK_CHANNEL_IDS,
+    staffChannelIds: s.HELPDESK_STAFF_CHANNEL_IDS,
+    ...(s.ACCESS_WHY_BUTTON_KEY === undefined ? {} : { buttonKey: s.ACCESS_WHY_BUTTON_KEY }),
+    searchFurther: s.ACCESS_WHY_SEARCH_FURTHER,
     staffUserIds: s.HELPDESK_USER_IDS,
     ...(s.HELPDESK_USERGROUP_ID === undefined ? {} : { staffUsergroupId: s.HELPDESK_USERGROUP_ID }),
   };

@@ -7,8 +7,13 @@ import { createRestClient } from './cloudflare/rest-client.js';
 import { ConfigError, type Env, loadConfig } from './config.js';
 import { LookupError } from './core/errors.js';
 import type { PermissionCheck } from './core/ports.js';
-import { createSlackApp, type SlackRuntime } from './slack/app.js';
-import { createMemoryDedupeStore } from './slack/dedupe.js';
+import {
+  checkStaffChannels,
+  createButtonCodec,
+  createMemoryDedupeStore,
+  createSlackApp,
+  type SlackRuntime,
+} from './slack/index.js';
 import { explainRayIds } from './usecases/explain-ray-ids.js';
 
 export interface RunningBot {
@@ -50,6 +55,10 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
   const slack = createSlackApp(config.slack, {
     now,
     helpdeskChannelIds: new Set(config.slack.helpdeskChannelIds),
+    staffChannelIds: new Set(config.slack.staffChannelIds),
+    // Replicas must share the key: a configured one, else one derived from a secret they all have.
+    buttons: createButtonCodec(config.slack.buttonKey ?? config.slack.signingSecret ?? config.slack.botToken),
+    searchFurther: config.slack.searchFurther,
     dedupe: createMemoryDedupeStore(),
     checkConfiguration,
     audit: (entry) => log(JSON.stringify(entry)),
@@ -61,23 +70,25 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
         error: error instanceof Error ? error.name : typeof error,
         ...(error instanceof Error && 'code' in error ? { code: String(error.code) } : {}),
       }),
-    explain: (request) =>
-      cloudflare.withLookupDeadline(() =>
-        explainRayIds(
-          {
-            events: cloudflare.events,
-            directory: cloudflare.directory,
-            now,
-            onError: (error) => {
-              const detail =
-                error instanceof LookupError
-                  ? `${error.code}: ${error.detail ?? error.safeMessage}`
-                  : 'unexpected';
-              logLine({ level: 'warn', msg: 'lookup failed', detail });
+    explain: (request, spender) =>
+      cloudflare.withLookupDeadline(
+        () =>
+          explainRayIds(
+            {
+              events: cloudflare.events,
+              directory: cloudflare.directory,
+              now,
+              onError: (error) => {
+                const detail =
+                  error instanceof LookupError
+                    ? `${error.code}: ${error.detail ?? error.safeMessage}`
+                    : 'unexpected';
+                logLine({ level: 'warn', msg: 'lookup failed', detail });
+              },
             },
-          },
-          request,
-        ),
+            request,
+          ),
+        spender,
       ),
   });
   // Read the dataset settings and the account-wide lookups while Slack connects: the first card then
@@ -99,6 +110,12 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
       ? 'access-why is connected to Slack (Socket Mode)'
       : `access-why is listening on http://${config.slack.host}:${port}/slack/events`,
   );
+  // Full cards go to staff channels: say at once if one of them is readable by more than staff.
+  void checkStaffChannels(slack.app.client, config.slack.staffChannelIds).then((checks) => {
+    for (const check of checks)
+      if (!check.ok)
+        logLine({ level: 'warn', msg: 'staff channel', channel: check.channelId, detail: check.detail });
+  });
   // Startup check: say exactly which token permission is missing, without blocking the start.
   void checkConfiguration().then((checks) => {
     if (checks === undefined) {

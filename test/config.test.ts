@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       lookupDeadlineMs: 20_000,
       graphqlBudget: 300,
       restBudget: 1200,
+      userSharePercent: 10,
+      staffReservePercent: 20,
     });
     expect(config.slack).toEqual({
       botToken: 'xoxb-secret-bot-token',
@@ -38,8 +40,46 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       logLevel: 'info',
       helpdeskChannelIds: [],
+      staffChannelIds: [],
+      searchFurther: 'staff',
       staffUserIds: [],
     });
+  });
+
+  it('reads the staff channels, the button key and who may search further back', () => {
+    const s = loadSlackConfig({
+      ...slack,
+      HELPDESK_STAFF_CHANNEL_IDS: 'G0STAFF, G0OPS',
+      ACCESS_WHY_BUTTON_KEY: 'k'.repeat(32),
+      ACCESS_WHY_SEARCH_FURTHER: 'everyone',
+    });
+    expect(s).toMatchObject({
+      staffChannelIds: ['G0STAFF', 'G0OPS'],
+      buttonKey: 'k'.repeat(32),
+      searchFurther: 'everyone',
+    });
+    expect(
+      problems(() =>
+        loadSlackConfig({
+          ...slack,
+          ACCESS_WHY_BUTTON_KEY: 'short-key',
+          ACCESS_WHY_SEARCH_FURTHER: 'anyone',
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^ACCESS_WHY_BUTTON_KEY must be at least 32 characters/),
+      'ACCESS_WHY_SEARCH_FURTHER must be staff or everyone',
+    ]);
+    expect(
+      loadCloudflareConfig({
+        ...cloudflare,
+        CLOUDFLARE_USER_SHARE_PERCENT: '25',
+        CLOUDFLARE_STAFF_RESERVE_PERCENT: '0',
+      }),
+    ).toMatchObject({ userSharePercent: 25, staffReservePercent: 0 });
+    expect(
+      problems(() => loadCloudflareConfig({ ...cloudflare, CLOUDFLARE_USER_SHARE_PERCENT: '0' })),
+    ).toEqual([expect.stringMatching(/^CLOUDFLARE_USER_SHARE_PERCENT must be a whole number from 1 to 100/)]);
   });
 
   it('defaults to Socket Mode when SLACK_APP_TOKEN is set, and SLACK_SOCKET_MODE=false overrides it', () => {

@@ -69,7 +69,7 @@ const ID = /^[0-9A-Za-z-]{1,64}$/;
 
 function gapFor(what: string, consequence: string, error: unknown): string {
   if (error instanceof LookupError && error.code === 'cloudflare_permission') {
-    return `${what}: add *${error.permission}* to the token ${consequence}`;
+    return `${what}: add the “${error.permission}” permission to the token ${consequence}`;
   }
   if (error instanceof LookupError && error.status === 404) return `${what}: Cloudflare no longer has it`;
   if (error instanceof LookupError && error.code === 'upstream_rate_limited') {

@@ -6,7 +6,12 @@ import { type BatchingOptions, createBatchingEventSource } from './batching-even
 import { createCachingEventSource, type EventCacheOptions } from './caching-event-source.js';
 import { createCloudflareHttp } from './http.js';
 import type { Clock } from './loading-cache.js';
-import { type CloudflareApi, createMemoryRequestBudget, type RequestBudget } from './request-budget.js';
+import {
+  type BudgetSpender,
+  type CloudflareApi,
+  createMemoryRequestBudget,
+  type RequestBudget,
+} from './request-budget.js';
 import { createRestClient } from './rest-client.js';
 import { createUpstreamGuard, type UpstreamGuard, type UpstreamGuardOptions } from './upstream-guard.js';
 
@@ -52,6 +57,9 @@ export interface CloudflareAdapterOptions {
   graphqlBudget?: number;
   /** REST requests the bot may send per 5 minutes, across every request of the process. Default 1200. */
   restBudget?: number;
+  /** How the budgets are divided between users, staff and the bot itself (default 10 % / 20 %). */
+  userSharePercent?: number;
+  staffReservePercent?: number;
   cache?: CloudflareCacheOptions;
   /**
    * Retry policy and test seams (clock, sleep, random). `budget` replaces the in-memory budget built
@@ -80,8 +88,9 @@ export interface CloudflareAdapters {
   /**
    * Runs one whole lookup (search, enrichment, identity-log search) under one deadline. Without it
    * each port call gets a deadline of its own, so a lookup could take up to about twice as long.
+   * Every call spends `spender`'s share of the budget (absent: the bot's own, e.g. the CLI).
    */
-  withLookupDeadline<T>(work: () => Promise<T>): Promise<T>;
+  withLookupDeadline<T>(work: () => Promise<T>, spender?: BudgetSpender): Promise<T>;
   /** The one guard every call goes through: hand it to anything else that calls Cloudflare (the probe). */
   guard: UpstreamGuard;
   close(): Promise<void>;
@@ -106,6 +115,12 @@ export function createCloudflareAdapters(options: CloudflareAdapterOptions): Clo
         limits: {
           ...(options.graphqlBudget === undefined ? {} : { graphql: options.graphqlBudget }),
           ...(options.restBudget === undefined ? {} : { rest: options.restBudget }),
+        },
+        shares: {
+          ...(options.userSharePercent === undefined ? {} : { userPercent: options.userSharePercent }),
+          ...(options.staffReservePercent === undefined
+            ? {}
+            : { staffReservePercent: options.staffReservePercent }),
         },
         ...(guardOptions.clock ? { clock: guardOptions.clock } : {}),
       }),
@@ -155,7 +170,7 @@ export function createCloudflareAdapters(options: CloudflareAdapterOptions): Clo
       }
       return warmUp();
     },
-    withLookupDeadline: (work) => guard.withNewDeadline(work),
+    withLookupDeadline: (work, spender) => guard.withNewDeadline(work, spender),
     guard,
     close: () => {
       clearInterval(keepWarm);

@@ -5,6 +5,7 @@ import type { Clock } from './loading-cache.js';
 import {
   BUDGET_WINDOW_MS,
   type BudgetDecision,
+  type BudgetSpender,
   type CloudflareApi,
   createMemoryRequestBudget,
   type RequestBudget,
@@ -46,6 +47,8 @@ interface LookupDeadline {
   expiresAt: number;
   /** Aborts whatever is in flight when the deadline passes (a real timer, also under a fake clock). */
   signal: AbortSignal;
+  /** Whose budget share the lookup spends; absent for the bot's own calls (warm-up, probe). */
+  spender?: BudgetSpender | undefined;
 }
 
 /**
@@ -62,8 +65,11 @@ export interface UpstreamGuard {
   call<T>(api: CloudflareApi, attempt: (signal: AbortSignal) => Promise<T>): Promise<T>;
   /** Runs `work` under the enclosing lookup's deadline, or under a new one when nothing encloses it. */
   withinDeadline<T>(work: () => Promise<T>): Promise<T>;
-  /** Runs `work` under a new deadline, whatever encloses it (one whole lookup, one keep-warm round). */
-  withNewDeadline<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` under a new deadline, whatever encloses it (one whole lookup, one keep-warm round);
+   * every call in it spends `spender`'s share of the budget.
+   */
+  withNewDeadline<T>(work: () => Promise<T>, spender?: BudgetSpender): Promise<T>;
 }
 
 function refused(api: CloudflareApi, decision: Exclude<BudgetDecision, { ok: true }>): LookupError {
@@ -76,6 +82,24 @@ function refused(api: CloudflareApi, decision: Exclude<BudgetDecision, { ok: tru
     });
   }
   const per = decision.limit === undefined ? '' : ` (${decision.limit} per ${BUDGET_WINDOW_MS / 60_000} min)`;
+  if (decision.reason === 'user_share') {
+    return new LookupError('upstream_rate_limited', {
+      safeMessage:
+        `You have used your share of the bot's ${API_NAMES[api]} budget${per}, so that others can still ` +
+        `ask; you can ask again in ${wait} s. Helpdesk staff can look it up now.`,
+      detail: `${api}: the asker's share${per} spent, next slot in ${wait} s; no request sent`,
+      retryAfterSeconds: wait,
+    });
+  }
+  if (decision.reason === 'staff_reserve') {
+    return new LookupError('upstream_rate_limited', {
+      safeMessage:
+        `Many lookups ran in the last minutes; the rest of the bot's ${API_NAMES[api]} budget is kept for ` +
+        `helpdesk staff. You can ask again in ${wait} s, or ask the helpdesk.`,
+      detail: `${api}: non-staff share${per} spent, next slot in ${wait} s; no request sent`,
+      retryAfterSeconds: wait,
+    });
+  }
   return new LookupError('upstream_rate_limited', {
     safeMessage:
       `The bot has used its own ${API_NAMES[api]} budget${per}, which keeps Cloudflare from blocking the ` +
@@ -109,9 +133,10 @@ export function createUpstreamGuard(options: UpstreamGuardOptions = {}): Upstrea
   // it without the ports (in core) knowing about it.
   const current = new AsyncLocalStorage<LookupDeadline>();
 
-  const newDeadline = (): LookupDeadline => ({
+  const newDeadline = (spender?: BudgetSpender): LookupDeadline => ({
     expiresAt: clock() + deadlineMs,
     signal: AbortSignal.timeout(deadlineMs),
+    spender,
   });
   const expired = (deadline: LookupDeadline) => deadline.signal.aborted || clock() >= deadline.expiresAt;
 
@@ -119,7 +144,7 @@ export function createUpstreamGuard(options: UpstreamGuardOptions = {}): Upstrea
     const deadline = current.getStore() ?? newDeadline();
     for (let retry = 0; ; retry++) {
       if (expired(deadline)) throw deadlinePassed(api, deadlineMs);
-      const decision = await budget.take(api);
+      const decision = await budget.take(api, deadline.spender);
       if (!decision.ok) throw refused(api, decision);
       let failure: unknown;
       try {
@@ -146,6 +171,6 @@ export function createUpstreamGuard(options: UpstreamGuardOptions = {}): Upstrea
   return {
     call: run,
     withinDeadline: (work) => (current.getStore() ? work() : current.run(newDeadline(), work)),
-    withNewDeadline: (work) => current.run(newDeadline(), work),
+    withNewDeadline: (work, spender) => current.run(newDeadline(spender), work),
   };
 }

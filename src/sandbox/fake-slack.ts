@@ -66,6 +66,8 @@ export interface FakeSlackOptions {
   users?: Record<string, string>;
   /** User group id → member user ids, answered by `usergroups.users.list`. */
   usergroups?: Record<string, string[]>;
+  /** Channel id → whether it is private, answered by `conversations.info`; others are `channel_not_found`. */
+  channels?: Record<string, { isPrivate: boolean }>;
 }
 
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -122,6 +124,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
+      case 'conversations.info': {
+        const id = typeof body.channel === 'string' ? body.channel : '';
+        const channel = options.channels?.[id];
+        return channel === undefined
+          ? { ok: false, error: 'channel_not_found' }
+          : { ok: true, channel: { id, is_channel: true, is_private: channel.isPrivate } };
+      }
       case 'apps.connections.open':
         return { ok: false, error: 'not_allowed_token_type' };
       default:

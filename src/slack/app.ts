@@ -22,8 +22,6 @@ export interface SlackAppOptions {
   staffUsergroupId?: string | undefined;
 }
 
-export type { AuditEntry, ListenerDependencies, SlackDependencies } from './dependencies.js';
-
 export interface SlackRuntime {
   app: App;
   /** Starts listening (HTTP) or connecting (Socket Mode); resolves with the HTTP port in HTTP mode. */

@@ -2,6 +2,7 @@ import type { PermissionCheck } from '../core/ports.js';
 import type { ExplainReport, RayIdResult } from '../core/report.js';
 import type { ExplainRequest } from '../usecases/explain-ray-ids.js';
 import type { Audience } from './audience.js';
+import type { ButtonCodec } from './button-codec.js';
 import type { DedupeStore } from './dedupe.js';
 
 /**
@@ -19,13 +20,31 @@ export interface Viewer {
   surface: Surface;
 }
 
+/**
+ * Where an answer goes. `private`: only the viewer sees it (response_url, an ephemeral message, a
+ * private card replaced in place). `channel`: a post everyone who can read that channel sees.
+ */
+export type Destination = { kind: 'private' } | { kind: 'channel'; channelId: string };
+
+/** Whose share of the Cloudflare budget a lookup spends. */
+export interface Spender {
+  /** Slack user id. */
+  id: string;
+  /** Helpdesk staff may also spend the part of the budget reserved for them. */
+  staff: boolean;
+}
+
 /** One structured audit line per lookup: who, where, which Ray IDs, what came out. No text, no tokens. */
 export interface AuditEntry {
   time: string;
   event: 'lookup';
   user: string;
-  team?: string;
+  /** The asker's workspace (`unknown` only when Slack sent none). */
+  team: string;
+  /** Where the request came from. */
   channel?: string;
+  /** Where the answer went: a channel id, or `private` (only the asker saw it). */
+  target: string;
   surface: Surface;
   rayIds: string[];
   results: Array<{ rayId: string; outcome: RayIdResult['outcome']; cause: string }>;
@@ -33,10 +52,17 @@ export interface AuditEntry {
 }
 
 export interface SlackDependencies {
-  explain(request: ExplainRequest): Promise<ExplainReport>;
+  /** Runs the use case, spending the Cloudflare budget on `spender`'s share. */
+  explain(request: ExplainRequest, spender: Spender): Promise<ExplainReport>;
   now(): Date;
   /** Channels whose new messages with Ray IDs get a threaded answer. */
   helpdeskChannelIds: ReadonlySet<string>;
+  /** Private channels of helpdesk staff only: the one place a public post shows the full card. */
+  staffChannelIds: ReadonlySet<string>;
+  /** Signs and checks button values. */
+  buttons: ButtonCodec;
+  /** Who may press "Search further back". */
+  searchFurther: 'staff' | 'everyone';
   /** Remembers answered events and messages so Slack's re-deliveries get no second reply. */
   dedupe: DedupeStore;
   /** Which Cloudflare permissions work (for the App Home); undefined when the check could not run. */

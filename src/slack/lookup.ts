@@ -2,7 +2,7 @@ import { redactResult } from '../core/explain/redact.js';
 import { extractRayIds } from '../core/ray-id.js';
 import type { ExplainReport, RayIdResult } from '../core/report.js';
 import type { ExplainRequest } from '../usecases/explain-ray-ids.js';
-import type { ListenerDependencies, Viewer } from './dependencies.js';
+import type { Destination, ListenerDependencies, Spender, Viewer } from './dependencies.js';
 
 function causeOf(result: RayIdResult): string {
   switch (result.outcome) {
@@ -17,9 +17,13 @@ function causeOf(result: RayIdResult): string {
 }
 
 /** The use case does not throw for upstream failures; a bug still must not leave the asker in silence. */
-async function explainSafely(deps: ListenerDependencies, request: ExplainRequest): Promise<ExplainReport> {
+async function explainSafely(
+  deps: ListenerDependencies,
+  request: ExplainRequest,
+  spender: Spender,
+): Promise<ExplainReport> {
   try {
-    return await deps.explain(request);
+    return await deps.explain(request, spender);
   } catch (error) {
     deps.onUnexpected(error);
     const { rayIds, total, skipped } = extractRayIds(request.text);
@@ -51,27 +55,43 @@ function isViewersOwn(result: RayIdResult, viewerEmail: string | undefined): boo
   return subject !== undefined && subject.toLowerCase() === viewerEmail.toLowerCase();
 }
 
+/** A lookup's report as this destination may see it, and whether the viewer is helpdesk staff. */
+export interface LookupOutcome {
+  report: ExplainReport;
+  staff: boolean;
+}
+
 /**
- * Runs a lookup for a Slack viewer: staff (listed, in the helpdesk group, or asking in a helpdesk
- * channel) see everything; anyone else sees full detail only for their own events and a redacted card
- * for anyone else's. Writes the audit line.
+ * Runs a lookup for a Slack viewer and shapes it for where the answer goes. A post in a channel is
+ * read by everyone there, so it is judged by the channel, never by who asked: full only in a
+ * `HELPDESK_STAFF_CHANNEL_IDS` channel, redacted everywhere else. A private answer is full for staff
+ * and for the event's own subject, redacted for anyone else. Writes the audit line (origin channel,
+ * target and team), and spends Cloudflare budget on the viewer's share.
  */
 export async function lookUpFor(
   deps: ListenerDependencies,
   viewer: Viewer,
   request: ExplainRequest,
-): Promise<ExplainReport> {
-  const staffContext = viewer.channelId !== undefined && deps.helpdeskChannelIds.has(viewer.channelId);
-  // The asker's email (cached) decides what they may see, and lets a Ray ID that analytics lacks be
-  // found among their own failed logins.
+  destination: Destination,
+): Promise<LookupOutcome> {
+  // The asker's email (cached) decides what they may see privately, and lets a Ray ID that analytics
+  // lacks be found among their own failed logins.
   const [email, staff] = await Promise.all([
     deps.audience.emailOf(viewer.userId),
-    staffContext ? Promise.resolve(true) : deps.audience.isStaff(viewer.userId),
+    deps.audience.isStaff(viewer.userId),
   ]);
-  const raw = await explainSafely(deps, { ...request, requesterEmail: request.requesterEmail ?? email });
+  const raw = await explainSafely(
+    deps,
+    { ...request, requesterEmail: request.requesterEmail ?? email },
+    { id: viewer.userId, staff },
+  );
+  const fullFor = (result: RayIdResult) =>
+    destination.kind === 'channel'
+      ? deps.staffChannelIds.has(destination.channelId)
+      : staff || isViewersOwn(result, email);
   let redacted = false;
   const results = raw.results.map((result) => {
-    if (staff || result.outcome === 'error' || isViewersOwn(result, email)) return result;
+    if (result.outcome === 'error' || fullFor(result)) return result;
     const hidden = redactResult(result);
     redacted ||= hidden !== result;
     return hidden;
@@ -80,12 +100,13 @@ export async function lookUpFor(
     time: deps.now().toISOString(),
     event: 'lookup',
     user: viewer.userId,
-    ...(viewer.teamId ? { team: viewer.teamId } : {}),
+    team: viewer.teamId ?? 'unknown',
     ...(viewer.channelId ? { channel: viewer.channelId } : {}),
+    target: destination.kind === 'channel' ? destination.channelId : 'private',
     surface: viewer.surface,
     rayIds: raw.results.map((r) => r.rayId),
     results: raw.results.map((r) => ({ rayId: r.rayId, outcome: r.outcome, cause: causeOf(r) })),
     redacted,
   });
-  return { ...raw, results };
+  return { report: { ...raw, results }, staff };
 }

@@ -11,8 +11,9 @@ import { tsToDate } from './slack-message.js';
 export const THREAD_CARD_CAP = 3;
 
 export interface ThreadRequest {
-  /** Who posted the message: the answer is public, so it is redacted for them like a share. */
+  /** Who posted the message (for the audit line and their budget share; the card is judged by the channel). */
   user: string;
+  team?: string | undefined;
   surface: 'helpdesk_thread' | 'mention';
   channel: string;
   /** The message that carried the Ray IDs. */
@@ -39,12 +40,30 @@ export async function replyInThread(
     thread_ts,
     ...renderProgress(rayIds),
   });
-  const viewer = { userId: request.user, channelId: request.channel, surface: request.surface };
-  const report = await lookUpFor(deps, viewer, { text: request.text, anchor: tsToDate(request.ts) });
+  const viewer = {
+    userId: request.user,
+    teamId: request.team,
+    channelId: request.channel,
+    surface: request.surface,
+  };
+  // Everyone in the channel reads the reply: it is judged by the channel, not by who posted.
+  const { report } = await lookUpFor(
+    deps,
+    viewer,
+    { text: request.text, anchor: tsToDate(request.ts) },
+    { kind: 'channel', channelId: request.channel },
+  );
   const [first, ...rest] = renderReportMessages(report, {
     now: deps.now(),
     cap: THREAD_CARD_CAP,
-    actions: (result) => renderCardActions(result, { anchorTs: request.ts }),
+    actions: (result) =>
+      renderCardActions(result, {
+        codec: deps.buttons,
+        anchorTs: request.ts,
+        details: true,
+        // Anyone may press it on a public card; the click is checked against the clicker.
+        searchFurther: true,
+      }),
   });
   if (first && placeholder.ts) {
     await client.chat.update({ channel: request.channel, ts: placeholder.ts, ...first });

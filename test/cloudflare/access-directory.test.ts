@@ -80,13 +80,13 @@ describe('REST access directory (enrichment)', () => {
     expect(enrichment.app).toBeUndefined();
     expect(enrichment.names.appName).toBeUndefined();
     expect(enrichment.names.gaps).toEqual([
-      'App and policies: add *Access: Apps and Policies Read* to the token to name the app and replay its policies',
-      'Identity providers: add *Access: Organizations, Identity Providers, and Groups Read* to the token to name IdPs and check login methods',
-      'Access groups: add *Access: Organizations, Identity Providers, and Groups Read* to the token to check rule groups',
-      'Service tokens: add *Access: Service Tokens Read* to the token to name tokens and check their expiry',
-      'Device posture rules: add *Access: Device Posture Read* to the token to check posture rules',
-      "User's last identity: add *Access: Audit Logs Read* to the token to see the user's email, IdP groups and posture results",
-      "Failed logins: add *Access: Audit Logs Read* to the token to list the user's recent failed logins",
+      'App and policies: add the “Access: Apps and Policies Read” permission to the token to name the app and replay its policies',
+      'Identity providers: add the “Access: Organizations, Identity Providers, and Groups Read” permission to the token to name IdPs and check login methods',
+      'Access groups: add the “Access: Organizations, Identity Providers, and Groups Read” permission to the token to check rule groups',
+      'Service tokens: add the “Access: Service Tokens Read” permission to the token to name tokens and check their expiry',
+      'Device posture rules: add the “Access: Device Posture Read” permission to the token to check posture rules',
+      "User's last identity: add the “Access: Audit Logs Read” permission to the token to see the user's email, IdP groups and posture results",
+      "Failed logins: add the “Access: Audit Logs Read” permission to the token to list the user's recent failed logins",
     ]);
   });
 });
@@ -160,7 +160,7 @@ describe('REST access directory (identity log search)', () => {
       );
       expect(result.found.size).toBe(0);
       expect(result.gaps).toEqual([
-        'Identity log: add *Access: Audit Logs Read* to the token to search it for Ray IDs analytics lacks',
+        'Identity log: add the “Access: Audit Logs Read” permission to the token to search it for Ray IDs analytics lacks',
       ]);
     } finally {
       await standIn.close();

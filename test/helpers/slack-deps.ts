@@ -1,3 +1,4 @@
+import { createButtonCodec } from '../../src/slack/button-codec.js';
 import { createMemoryDedupeStore } from '../../src/slack/dedupe.js';
 import type { ListenerDependencies } from '../../src/slack/dependencies.js';
 
@@ -7,6 +8,9 @@ export function fakeSlackDeps(overrides: Partial<ListenerDependencies> = {}): Li
     explain: async () => ({ results: [], totalRayIds: 0, skippedRayIds: [], paste: { kind: 'plain' } }),
     now: () => new Date(),
     helpdeskChannelIds: new Set(),
+    staffChannelIds: new Set(),
+    buttons: createButtonCodec('test-button-key'),
+    searchFurther: 'staff',
     dedupe: createMemoryDedupeStore(),
     checkConfiguration: async () => undefined,
     audit: () => undefined,

@@ -101,14 +101,14 @@ describe('who sees what', () => {
     expect(card).not.toMatch(/Details hidden/);
   });
 
-  it('staff (user group member) and anyone asking in a helpdesk channel see the full card', async () => {
-    for (const [user, channel] of [
-      ['U0CAROL', 'C0GENERAL'],
-      ['U0BOB', 'C0HELPDESK'],
-    ] as const) {
-      const card = JSON.stringify(JSON.parse(await ask(user, channel, SAMPLE_RAY.notInInclude)));
+  it('staff (user group member) see the full card privately anywhere; asking in a helpdesk channel does not make anyone staff', async () => {
+    for (const channel of ['C0GENERAL', 'C0HELPDESK']) {
+      const card = JSON.stringify(JSON.parse(await ask('U0CAROL', channel, SAMPLE_RAY.notInInclude)));
       expect(card).toContain(OWNER_EMAIL);
     }
+    const bobs = JSON.stringify(JSON.parse(await ask('U0BOB', 'C0HELPDESK', SAMPLE_RAY.notInInclude)));
+    expect(bobs).not.toContain(OWNER_EMAIL);
+    expect(bobs).toMatch(/Details hidden/);
   });
 
   it("finds a Ray ID analytics lacks among the asker's own failed logins", async () => {
@@ -133,6 +133,7 @@ describe('who sees what', () => {
       user: 'U0BOB',
       team: 'T0SANDBOX',
       channel: 'C0GENERAL',
+      target: 'private',
       surface: 'command',
       rayIds: [SAMPLE_RAY.ipNotAllowed],
       results: [{ rayId: SAMPLE_RAY.ipNotAllowed, outcome: 'denied', cause: 'ip_not_allowed' }],

@@ -230,7 +230,7 @@ describe('message shortcut and buttons', () => {
   it('Share in thread posts the card into the original thread and updates the private card', async () => {
     const card = await shortcutCard(SAMPLE_RAY.notInInclude, 'sc2');
     const value = buttonValue(card, ACTION_IDS.share);
-    const thread = (JSON.parse(value) as { t: string }).t;
+    const thread = (JSON.parse(value.slice(value.indexOf('.') + 1)) as { t: string }).t;
     await postInteraction(h.url, SECRET, buttonPayload(ACTION_IDS.share, value, 'b-share'));
     const shared = asMessage(await h.slack.waitFor((r) => r.path === '/api/chat.postMessage', 8_000));
     expect(shared).toMatchObject({ channel: 'C0GENERAL', thread_ts: thread });
@@ -270,14 +270,17 @@ describe('message shortcut and buttons', () => {
     expect(() => buttonValue(wider, ACTION_IDS.searchFurther)).toThrow();
   });
 
-  it('ignores a forged button value', async () => {
+  it('refuses a button value it did not sign, saying so to the clicker only', async () => {
     await postInteraction(
       h.url,
       SECRET,
       buttonPayload(ACTION_IDS.rawEvent, '{"r":"<!channel>"}', 'b-forged'),
     );
-    await settle();
-    expect(h.slack.requests.some((r) => r.path === '/response/b-forged')).toBe(false);
+    const refusal = asMessage(await h.slack.waitFor((r) => r.path === '/response/b-forged', 8_000));
+    expect(refusal).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(refusal.text).toMatch(/no longer works|not made by access-why/);
+    expect(JSON.stringify(refusal)).not.toContain('&lt;!channel');
+    expect(calls('chat.postMessage')).toHaveLength(0);
   });
 });
 

@@ -14,15 +14,66 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/** C0 (but `\n`, `\t`), DEL, C1, and the bidi embeddings/overrides/isolates that can make text lie. */
-function isStripped(code: number): boolean {
+/**
+ * C0 (but `\n`, `\t`), DEL, C1, and the invisible format characters that can make text lie or hide
+ * a word: zero-width space/joiners and LRM/RLM (U+200B–U+200F), bidi embeddings and overrides
+ * (U+202A–U+202E), word joiner, invisible operators and bidi isolates (U+2060–U+2069), the BOM
+ * (U+FEFF) and the Arabic letter mark (U+061C).
+ */
+export function isStripped(code: number): boolean {
   if (code === 0x0a || code === 0x09) return false;
   return (
     code < 0x20 ||
     (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x200b && code <= 0x200f) ||
     (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
+    (code >= 0x2060 && code <= 0x2069) ||
+    code === 0xfeff ||
+    code === 0x061c
   );
+}
+
+/**
+ * Slack has no escape for its formatting marks, so marks that came from data are swapped for
+ * look-alikes Slack does not format (the approach of jsx-slack's `<Escape>`, yhatt/jsx-slack
+ * docs/about-escape-and-exact-mode.md): bold `*`, italic `_`, strike `~` and code `` ` ``, with their
+ * full-width forms, which Slack formats too.
+ */
+const FORMATTING_LOOKALIKES: Readonly<Record<string, string>> = {
+  '*': '\u2217',
+  '\uff0a': '\ufe61',
+  _: '\u02cd',
+  '\uff3f': '\u2e0f',
+  '~': '\u223c',
+  '\uff5e': '\u301c',
+  '`': '\u02cb',
+  '\uff40': '\u02cb',
+};
+const FORMATTING_MARK = /[*\uff0a_\uff3f~\uff5e`\uff40]/g;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** `:name:` as Slack reads emoji codes; the first colon becomes U+2236 (ratio), which looks the same. */
+const EMOJI_CODE = /:(?=[a-z0-9_+'\u02cd-]+:)/gi;
+
+/**
+ * Makes already-escaped text unable to format a card: formatting marks that could open or close a
+ * span, and emoji codes, become look-alikes, and a leading `&gt;` (a quote) gets a soft hyphen in
+ * front — so data can never add bold, italics, strike, code, quotes or emoji. A mark inside a word
+ * (`cloudflare_auth`, `a*b`) cannot format in Slack and stays as it is; backticks always go. Our own
+ * mrkdwn is added around the result.
+ */
+export function defuseFormatting(escaped: string): string {
+  return escaped
+    .replace(FORMATTING_MARK, (mark, offset: number) => {
+      const inWord = WORD_CHAR.test(escaped.charAt(offset - 1)) && WORD_CHAR.test(escaped.charAt(offset + 1));
+      return inWord && mark !== '`' && mark !== '\uff40' ? mark : (FORMATTING_LOOKALIKES[mark] ?? mark);
+    })
+    .replace(EMOJI_CODE, '\u2236')
+    .replace(/^&gt;/gm, '\u00ad&gt;');
+}
+
+/** Line breaks and tabs as single spaces: a one-line field from data can never start a new line. */
+export function flattenLines(text: string): string {
+  return text.replace(/[\r\n\t\u2028\u2029\u0085]+/g, ' ');
 }
 
 /**
@@ -87,13 +138,23 @@ export function inlineCode(text: string, max = 200): string {
   return `\`${truncate(escaped, Math.max(1, max - 2))}\``;
 }
 
-/** Escaped, truncated untrusted text for mrkdwn; `—` when nothing is left. */
+/**
+ * Untrusted text for a one-line mrkdwn value: one line, escaped, formatting defused, truncated; `—`
+ * when nothing is left. Names and values from Cloudflare or a paste cannot add lines, formatting,
+ * emoji, mentions or links to a card.
+ */
 export function safeText(text: string, max: number): string {
-  const escaped = truncate(escapeMrkdwn(text), max);
+  const escaped = truncate(defuseFormatting(escapeMrkdwn(flattenLines(text))), max);
   return escaped.trim() === '' ? EMPTY_VALUE : escaped;
+}
+
+/** Untrusted text inside a ``` code block: escaped (no mentions or links), lines kept, nothing formats. */
+export function codeBlockText(text: string, max: number): string {
+  return truncate(escapeMrkdwn(text.replaceAll('`', "'")), max);
 }
 
 /** A plain_text object (`emoji: false`, so `:name:` in data stays literal) for untrusted text. */
 export function plainText(text: string, max = 3000): PlainTextElement {
-  return { type: 'plain_text', text: safeText(text, max), emoji: false };
+  const escaped = truncate(escapeMrkdwn(flattenLines(text)), max);
+  return { type: 'plain_text', text: escaped.trim() === '' ? EMPTY_VALUE : escaped, emoji: false };
 }

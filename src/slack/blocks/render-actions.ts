@@ -1,62 +1,48 @@
 import type { ActionsBlock, Button } from '@slack/types';
-import { z } from 'zod';
 import type { RayIdResult } from '../../core/report.js';
+import type { ButtonCodec, ButtonValue } from '../button-codec.js';
 
 /** Button action ids; the manifest needs no entry for them, but the registration test checks them. */
 export const ACTION_IDS = {
   share: 'share_in_thread',
+  details: 'show_details',
   searchFurther: 'search_further_back',
   rawEvent: 'show_raw_event',
   failedLogins: 'recent_failed_logins',
 } as const;
 
-/** What a button carries back: the Ray ID and where the card may be shared. Short keys: values are ≤ 2000. */
-const buttonValueSchema = z.object({
-  /** Ray ID */
-  r: z.string().regex(/^[0-9a-f]{16}$/),
-  /** channel to share into */
-  c: z
-    .string()
-    .regex(/^[A-Z0-9]{1,32}$/)
-    .optional(),
-  /** thread ts to share into */
-  t: z
-    .string()
-    .regex(/^\d{1,12}\.\d{1,8}$/)
-    .optional(),
-  /** ts of the message the Ray ID came from: where the search starts */
-  a: z
-    .string()
-    .regex(/^\d{1,12}\.\d{1,8}$/)
-    .optional(),
-});
-export type ButtonValue = z.infer<typeof buttonValueSchema>;
-
-/** Reads a button's value; `undefined` for anything this bot did not write. */
-export function parseButtonValue(value: string | undefined): ButtonValue | undefined {
-  if (value === undefined || value.length > 2000) return undefined;
-  try {
-    const parsed = buttonValueSchema.safeParse(JSON.parse(value));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+/** Which buttons a card may carry where it is shown. */
+export interface CardOffers {
+  /** A private card: "Share in thread" posts it (judged for that channel) where it was asked. */
+  share?: boolean;
+  /** A public card: a redacted one offers "Details", which answers each clicker privately. */
+  details?: boolean;
+  /** "Search further back" (staff only unless configured otherwise; checked again on click). */
+  searchFurther?: boolean;
 }
 
-export interface CardActionsContext {
-  /** Where "Share in thread" posts; absent on a card that is already public. */
-  shareTo?: { channel: string; threadTs?: string | undefined };
-  /** ts of the message the Ray ID came from. */
+export interface CardActionsContext extends CardOffers {
+  /** Signs every button value, so a click can be trusted to carry what the bot wrote. */
+  codec: ButtonCodec;
+  /** Thread a shared card replies in (the shortcut's message thread). */
+  threadTs?: string | undefined;
+  /** ts of the message the Ray ID came from: where the search starts. */
   anchorTs?: string | undefined;
 }
 
-function button(actionId: string, text: string, value: ButtonValue, style?: 'primary'): Button {
+function button(
+  codec: ButtonCodec,
+  actionId: string,
+  text: string,
+  value: ButtonValue,
+  primary = false,
+): Button {
   return {
     type: 'button',
     action_id: actionId,
     text: { type: 'plain_text', text, emoji: true },
-    value: JSON.stringify(value),
-    ...(style ? { style } : {}),
+    value: codec.encode(actionId, value),
+    ...(primary ? { style: 'primary' as const } : {}),
   };
 }
 
@@ -67,20 +53,24 @@ export function renderCardActions(
 ): ActionsBlock | undefined {
   const value: ButtonValue = {
     r: result.rayId,
-    ...(context.shareTo ? { c: context.shareTo.channel } : {}),
-    ...(context.shareTo?.threadTs ? { t: context.shareTo.threadTs } : {}),
+    ...(context.threadTs ? { t: context.threadTs } : {}),
     ...(context.anchorTs ? { a: context.anchorTs } : {}),
   };
+  const add = (actionId: string, text: string, primary = false) =>
+    buttons.push(button(context.codec, actionId, text, value, primary));
   const buttons: Button[] = [];
-  if (context.shareTo && result.outcome !== 'error')
-    buttons.push(button(ACTION_IDS.share, 'Share in thread', value, 'primary'));
-  if (result.outcome === 'not_found' && result.searched.limitedBy === 'configured_cap') {
-    buttons.push(button(ACTION_IDS.searchFurther, 'Search further back', value));
-  }
-  if (result.outcome === 'allowed' || result.outcome === 'denied') {
-    buttons.push(button(ACTION_IDS.rawEvent, 'Show raw event', value));
-    if (result.event.userUuid !== '')
-      buttons.push(button(ACTION_IDS.failedLogins, 'Recent failed logins', value));
+  const redacted = result.outcome !== 'error' && result.redacted === true;
+  if (context.share && result.outcome !== 'error') add(ACTION_IDS.share, 'Share in thread', true);
+  if (context.details && redacted) add(ACTION_IDS.details, 'Details (staff and the user)', true);
+  if (
+    context.searchFurther &&
+    result.outcome === 'not_found' &&
+    result.searched.limitedBy === 'configured_cap'
+  )
+    add(ACTION_IDS.searchFurther, 'Search further back');
+  if ((result.outcome === 'allowed' || result.outcome === 'denied') && !redacted) {
+    add(ACTION_IDS.rawEvent, 'Show raw event');
+    if (result.event.userUuid !== '') add(ACTION_IDS.failedLogins, 'Recent failed logins');
   }
   if (buttons.length === 0) return undefined;
   return { type: 'actions', block_id: `card_actions_${result.rayId}`, elements: buttons };

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { RayIdResult } from '../../core/report.js';
 import { context, header, section } from './compose.js';
-import { inlineCode, safeText } from './escape.js';
+import { codeBlockText, inlineCode, safeText } from './escape.js';
 import type { RenderedMessage } from './render-report.js';
 import type { FoundResult } from './render-result.js';
 
@@ -17,9 +17,8 @@ const RAW_MAX = 2_900;
 
 /** The login row as Cloudflare's GraphQL API returned it (mapped names), in a code block. */
 export function renderRawEvent(result: FoundResult): KnownBlock[] {
-  // Backticks would end the code block; escaping keeps pasted or API text inert.
-  const json = JSON.stringify(result.event, null, 1).replaceAll('`', "'");
-  const body = safeText(json, RAW_MAX - 8);
+  // Escaping keeps pasted or API text inert; nothing formats inside a code block.
+  const body = codeBlockText(JSON.stringify(result.event, null, 1), RAW_MAX - 8);
   return [
     header(`🧾 Raw login event — Ray ${result.rayId}`),
     section(`\`\`\`${body}\`\`\``, { verbatim: true, max: RAW_MAX }),

@@ -9,6 +9,8 @@ export interface HomeState {
   /** Watched helpdesk channel ids (validated config, safe to mention). */
   helpdeskChannelIds: readonly string[];
   checkedAt: Date;
+  /** Staff-channel checks (shown to staff only; absent for everyone else). */
+  staffChannels?: ReadonlyArray<{ channelId: string; ok: boolean; detail: string }> | undefined;
 }
 
 const CHANNEL_ID = /^[CG][A-Z0-9]{2,30}$/;
@@ -41,6 +43,18 @@ export function renderHome(state: HomeState): HomeView {
         ? `*Watched helpdesk channels*\n${channels.map((id) => `<#${id}>`).join(' ')}`
         : '*Watched helpdesk channels*\nNone (set `HELPDESK_CHANNEL_IDS` and invite the bot).',
     ),
+    ...(state.staffChannels === undefined
+      ? []
+      : [
+          section(
+            state.staffChannels.length === 0
+              ? '*Staff channels (full cards)*\nNone: every card posted in a channel is redacted (set `HELPDESK_STAFF_CHANNEL_IDS`).'
+              : `*Staff channels (full cards)*\n${state.staffChannels
+                  .filter((c) => CHANNEL_ID.test(c.channelId))
+                  .map((c) => `${c.ok ? '✅' : '⚠️'} <#${c.channelId}> ${safeText(c.detail, 300)}`)
+                  .join('\n')}`,
+          ),
+        ]),
     context(
       `Checked ${state.checkedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC · reopen this tab to check again`,
     ),

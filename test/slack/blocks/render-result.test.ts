@@ -411,12 +411,14 @@ describe('renderResultBlocks — not found', () => {
 
   it('says which lookups could not run (missing permission) on a not-found card', () => {
     const message = card(
-      notFoundResult({ gaps: ['Identity log: add *Access: Audit Logs Read* to the token to search it'] }),
+      notFoundResult({
+        gaps: ['Identity log: add the “Access: Audit Logs Read” permission to the token to search it'],
+      }),
       'plain',
     );
     expectValidCard(message, [RAY]);
     expect(texts(message.blocks)).toContain(
-      'Not searched: Identity log: add *Access: Audit Logs Read* to the token to search it',
+      'Not searched: Identity log: add the “Access: Audit Logs Read” permission to the token to search it',
     );
     expect(texts(card(notFoundResult(), 'plain').blocks).some((t) => t.startsWith('Not searched'))).toBe(
       false,

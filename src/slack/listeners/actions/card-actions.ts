@@ -2,16 +2,12 @@ import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { divider } from '../../blocks/compose.js';
 import { checkBlockKitLimits } from '../../blocks/limits.js';
-import {
-  ACTION_IDS,
-  type ButtonValue,
-  parseButtonValue,
-  renderCardActions,
-} from '../../blocks/render-actions.js';
+import { ACTION_IDS, type CardOffers, renderCardActions } from '../../blocks/render-actions.js';
 import { isFound, renderRawEvent } from '../../blocks/render-extras.js';
 import { renderReport } from '../../blocks/render-report.js';
 import { renderFailedLogins } from '../../blocks/render-result.js';
-import type { ListenerDependencies, Viewer } from '../../dependencies.js';
+import type { ButtonValue } from '../../button-codec.js';
+import type { Destination, ListenerDependencies, Viewer } from '../../dependencies.js';
 import { lookUpFor } from '../../lookup.js';
 import { tsToDate } from '../../slack-message.js';
 
@@ -25,32 +21,44 @@ interface ButtonContext {
   client: webApi.WebClient;
 }
 
-/** The card again for this viewer, with the buttons that still make sense (`share: false` once public). */
+type Message = { text: string; blocks: KnownBlock[] };
+
+export const BUTTON_REFUSED =
+  'This button was not made by access-why, or it was changed on the way, so nothing was done. ' +
+  'Ask again with `/access-why <Ray ID>`.';
+export const BUTTON_EXPIRED =
+  'This button is from an older version of access-why and no longer works. Ask again with `/access-why <Ray ID>`.';
+export const BUTTON_FAILED =
+  'Something went wrong with that button; the bot logged it. Ask again with `/access-why <Ray ID>`.';
+export const SEARCH_FURTHER_STAFF_ONLY =
+  'Only helpdesk staff can search further back (each search costs several Cloudflare queries). ' +
+  'Ask in the helpdesk channel and share the Ray ID.';
+
+/** The card again for this viewer and destination, with the buttons that make sense there. */
 async function card(
   deps: ListenerDependencies,
   viewer: Viewer,
   value: ButtonValue,
-  options: { share: boolean; searchToRetention?: boolean },
+  destination: Destination,
+  options: { offers: (staff: boolean) => CardOffers; searchToRetention?: boolean },
 ) {
-  const report = await lookUpFor(deps, viewer, {
-    text: value.r,
-    anchor: tsToDate(value.a),
-    searchToRetention: options.searchToRetention,
-  });
-  const shareTo = options.share && value.c ? { channel: value.c, threadTs: value.t } : undefined;
+  const { report, staff } = await lookUpFor(
+    deps,
+    viewer,
+    { text: value.r, anchor: tsToDate(value.a), searchToRetention: options.searchToRetention },
+    destination,
+  );
+  const offers = options.offers(staff);
   const message = renderReport(report, {
     now: deps.now(),
-    actions: (result) => renderCardActions(result, { ...(shareTo ? { shareTo } : {}), anchorTs: value.a }),
+    actions: (result) =>
+      renderCardActions(result, { codec: deps.buttons, threadTs: value.t, anchorTs: value.a, ...offers }),
   });
   return { report, message };
 }
 
 /** Replaces a private card in place; on a public card, answers only the person who clicked. */
-async function answer(
-  respond: RespondFn,
-  ephemeralCard: boolean,
-  message: { text: string; blocks: KnownBlock[] },
-) {
+async function answer(respond: RespondFn, ephemeralCard: boolean, message: Message) {
   await respond(
     ephemeralCard
       ? { replace_original: true, ...message }
@@ -58,22 +66,35 @@ async function answer(
   );
 }
 
-/** The card's buttons: each acks at once, re-runs the (cached) lookup for the clicker, and updates the message. */
+const tellClicker = (respond: RespondFn, text: string) =>
+  respond({ response_type: 'ephemeral', replace_original: false, text });
+
+/**
+ * The card's buttons: each acks at once, checks the value's signature, re-runs the (cached) lookup
+ * for the clicker, and answers. What the answer shows is judged by the clicker and the channel the
+ * click came from — never by anything inside the button value.
+ */
 export function registerCardActions(app: App, deps: ListenerDependencies): void {
   const on = (actionId: string, handle: (context: ButtonContext) => Promise<void>) =>
     app.action<BlockButtonAction>(actionId, async ({ ack, action, body, respond, client, logger }) => {
       await ack();
-      const value = parseButtonValue(action.value);
-      if (!value) return;
+      const decoded = deps.buttons.decode(actionId, action.value);
+      if (!decoded.ok) {
+        logger.warn(`button ${actionId} refused: ${decoded.reason} value`);
+        await tellClicker(respond, decoded.reason === 'tampered' ? BUTTON_REFUSED : BUTTON_EXPIRED).catch(
+          () => undefined,
+        );
+        return;
+      }
       const viewer: Viewer = {
         userId: body.user.id,
-        teamId: body.team?.id,
+        teamId: body.team?.id ?? body.user.team_id,
         channelId: body.channel?.id,
         surface: 'button',
       };
       try {
         await handle({
-          value,
+          value: decoded.value,
           ephemeral: body.container.is_ephemeral === true,
           viewer,
           respond,
@@ -81,26 +102,38 @@ export function registerCardActions(app: App, deps: ListenerDependencies): void 
           client,
         });
       } catch (error) {
-        logger.warn(`button ${actionId} failed: ${error instanceof Error ? error.name : 'unknown error'}`);
+        deps.onUnexpected(error);
+        await tellClicker(respond, BUTTON_FAILED).catch(() => undefined);
       }
     });
 
+  const privately = { kind: 'private' } as const;
+  const privateOffers = (share: boolean) => (staff: boolean) => ({
+    share,
+    searchFurther: staff || deps.searchFurther === 'everyone',
+  });
+
   on(ACTION_IDS.share, async ({ value, viewer, respond, body, client }) => {
-    if (!value.c) return;
-    // What the channel will see is judged for the sharer in that channel, as if they had posted it.
-    const { message } = await card(deps, { ...viewer, channelId: value.c }, value, { share: false });
+    // Only where the click happened: the private card sits in the channel it was asked in.
+    const channel = body.channel?.id;
+    if (!channel) {
+      await tellClicker(respond, 'There is no channel to share this card in.');
+      return;
+    }
+    const { message } = await card(
+      deps,
+      viewer,
+      value,
+      { kind: 'channel', channelId: channel },
+      { offers: () => ({ details: true, searchFurther: true }) },
+    );
     try {
-      await client.chat.postMessage({
-        channel: value.c,
-        ...(value.t ? { thread_ts: value.t } : {}),
-        ...message,
-      });
+      await client.chat.postMessage({ channel, ...(value.t ? { thread_ts: value.t } : {}), ...message });
     } catch {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'I could not post in that channel. Invite @access-why to it (`/invite @access-why`) and try again.',
-      });
+      await tellClicker(
+        respond,
+        'I could not post in that channel. Invite @access-why to it (`/invite @access-why`) and try again.',
+      );
       return;
     }
     const note: KnownBlock = {
@@ -114,13 +147,27 @@ export function registerCardActions(app: App, deps: ListenerDependencies): void 
     });
   });
 
+  on(ACTION_IDS.details, async ({ value, viewer, respond }) => {
+    const { message } = await card(deps, viewer, value, privately, { offers: privateOffers(false) });
+    await answer(respond, false, message);
+  });
+
   on(ACTION_IDS.searchFurther, async ({ value, ephemeral, viewer, respond }) => {
-    const { message } = await card(deps, viewer, value, { share: ephemeral, searchToRetention: true });
+    if (deps.searchFurther !== 'everyone' && !(await deps.audience.isStaff(viewer.userId))) {
+      await tellClicker(respond, SEARCH_FURTHER_STAFF_ONLY);
+      return;
+    }
+    const { message } = await card(deps, viewer, value, privately, {
+      offers: privateOffers(ephemeral),
+      searchToRetention: true,
+    });
     await answer(respond, ephemeral, message);
   });
 
   on(ACTION_IDS.rawEvent, async ({ value, ephemeral, viewer, respond }) => {
-    const { report, message } = await card(deps, viewer, value, { share: ephemeral });
+    const { report, message } = await card(deps, viewer, value, privately, {
+      offers: privateOffers(ephemeral),
+    });
     const result = report.results[0];
     // A redacted result has no raw row to show; its card says why.
     if (!isFound(result) || result.redacted) return answer(respond, ephemeral, message);
@@ -130,7 +177,9 @@ export function registerCardActions(app: App, deps: ListenerDependencies): void 
   });
 
   on(ACTION_IDS.failedLogins, async ({ value, ephemeral, viewer, respond }) => {
-    const { report, message } = await card(deps, viewer, value, { share: ephemeral });
+    const { report, message } = await card(deps, viewer, value, privately, {
+      offers: privateOffers(ephemeral),
+    });
     const result = report.results[0];
     if (!isFound(result) || result.redacted) return answer(respond, ephemeral, message);
     await answer(respond, false, { text: message.text, blocks: renderFailedLogins(result) });

@@ -24,11 +24,15 @@ export function registerAccessWhyCommand(app: App, deps: ListenerDependencies): 
       channelId: command.channel_id,
       surface: 'command',
     } as const;
-    const report = await lookUpFor(deps, viewer, { text: command.text });
-    const shareTo = { channel: command.channel_id };
+    const { report, staff } = await lookUpFor(deps, viewer, { text: command.text }, { kind: 'private' });
     const message = renderReport(report, {
       now: deps.now(),
-      actions: (r) => renderCardActions(r, { shareTo }),
+      actions: (r) =>
+        renderCardActions(r, {
+          codec: deps.buttons,
+          share: true,
+          searchFurther: staff || deps.searchFurther === 'everyone',
+        }),
     });
     if (
       !(await replyPrivately(

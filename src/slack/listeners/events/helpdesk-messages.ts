@@ -13,6 +13,7 @@ export function registerHelpdeskMessages(app: App, deps: ListenerDependencies): 
     surface: 'helpdesk_thread' | 'mention',
     event: unknown,
     eventId: string | undefined,
+    teamId: string | undefined,
     botUserId: string | undefined,
     client: Parameters<typeof replyInThread>[0],
   ) => {
@@ -23,6 +24,7 @@ export function registerHelpdeskMessages(app: App, deps: ListenerDependencies): 
     if (!freshEvent || !freshMessage) return;
     await replyInThread(client, deps, {
       user: post.user ?? '',
+      team: teamId,
       surface,
       channel: post.channel,
       ts: post.ts,
@@ -33,10 +35,10 @@ export function registerHelpdeskMessages(app: App, deps: ListenerDependencies): 
 
   app.event('message', async ({ event, body, context, client }) => {
     if (!('channel' in event) || !deps.helpdeskChannelIds.has(event.channel)) return;
-    await answer('helpdesk_thread', event, body.event_id, context.botUserId, client);
+    await answer('helpdesk_thread', event, body.event_id, body.team_id, context.botUserId, client);
   });
 
   app.event('app_mention', async ({ event, body, context, client }) => {
-    await answer('mention', event, body.event_id, context.botUserId, client);
+    await answer('mention', event, body.event_id, body.team_id, context.botUserId, client);
   });
 }

@@ -22,14 +22,22 @@ export function registerExplainShortcut(app: App, deps: ListenerDependencies): v
         channelId: channel.id,
         surface: 'shortcut',
       } as const;
-      const report = await lookUpFor(deps, viewer, {
-        text: messageText(message),
-        anchor: tsToDate(message.ts),
-      });
-      const shareTo = { channel: channel.id, threadTs: message.thread_ts ?? message.ts };
+      const { report, staff } = await lookUpFor(
+        deps,
+        viewer,
+        { text: messageText(message), anchor: tsToDate(message.ts) },
+        { kind: 'private' },
+      );
       const rendered = renderReport(report, {
         now: deps.now(),
-        actions: (result) => renderCardActions(result, { shareTo, anchorTs: message.ts }),
+        actions: (result) =>
+          renderCardActions(result, {
+            codec: deps.buttons,
+            share: true,
+            threadTs: message.thread_ts ?? message.ts,
+            anchorTs: message.ts,
+            searchFurther: staff || deps.searchFurther === 'everyone',
+          }),
       });
       if (!(await replyPrivately(respond, client, { channel: channel.id, user: user.id }, rendered))) {
         logger.warn('could not answer the shortcut: response_url and chat.postEphemeral both failed');
