@@ -83,3 +83,68 @@ export function postInteraction(
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   return fetch(url, { method: 'POST', headers: signedHeaders(signingSecret, body), body });
 }
+
+/** A `block_actions` payload for one button click, as Slack sends it. */
+export function blockActionPayload(options: {
+  actionId: string;
+  value: string;
+  responseUrl: string;
+  user?: string;
+  channel?: string;
+  ephemeral?: boolean;
+  messageTs?: string;
+}) {
+  const user = options.user ?? 'U0ALICE';
+  const channel = options.channel ?? 'C0GENERAL';
+  const ts = options.messageTs ?? `${Math.floor(Date.now() / 1000)}.000100`;
+  return {
+    type: 'block_actions',
+    trigger_id: '4.5.6',
+    user: { id: user, username: user.toLowerCase(), team_id: 'T0SANDBOX' },
+    team: { id: 'T0SANDBOX', domain: 'sandbox' },
+    api_app_id: 'A0ACCESSWHY',
+    token: 'legacy',
+    container: {
+      type: 'message',
+      message_ts: ts,
+      channel_id: channel,
+      is_ephemeral: options.ephemeral ?? true,
+    },
+    channel: { id: channel, name: channel.toLowerCase() },
+    response_url: options.responseUrl,
+    actions: [
+      {
+        type: 'button',
+        action_id: options.actionId,
+        block_id: 'card_actions',
+        value: options.value,
+        action_ts: ts,
+      },
+    ],
+  };
+}
+
+/** A message shortcut ("Explain Access denial") on `message`, as Slack sends it. */
+export function messageShortcutPayload(options: {
+  message: Record<string, unknown>;
+  responseUrl: string;
+  user?: string;
+  channel?: string;
+}) {
+  const user = options.user ?? 'U0ALICE';
+  const channel = options.channel ?? 'C0GENERAL';
+  return {
+    type: 'message_action',
+    callback_id: 'explain_access_denial',
+    trigger_id: '1.2.3',
+    message_ts: options.message.ts,
+    response_url: options.responseUrl,
+    message: options.message,
+    user: { id: user, name: user.toLowerCase(), team_id: 'T0SANDBOX' },
+    channel: { id: channel, name: channel.toLowerCase() },
+    team: { id: 'T0SANDBOX', domain: 'sandbox' },
+    token: 'legacy',
+    action_ts: `${Math.floor(Date.now() / 1000)}.000200`,
+    is_enterprise_install: false,
+  };
+}

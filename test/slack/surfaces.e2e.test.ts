@@ -4,7 +4,12 @@ import type { RecordedSlackRequest } from '../../src/sandbox/fake-slack.js';
 import { checkBlockKitLimits } from '../../src/slack/blocks/limits.js';
 import { ACTION_IDS } from '../../src/slack/blocks/render-actions.js';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
-import { postEvent, postInteraction } from '../helpers/slack-request.js';
+import {
+  blockActionPayload,
+  messageShortcutPayload,
+  postEvent,
+  postInteraction,
+} from '../helpers/slack-request.js';
 
 const SECRET = 'surfaces-signing-secret';
 const HELPDESK = 'C0HELPDESK';
@@ -161,39 +166,14 @@ describe('helpdesk channel threads', () => {
 });
 
 describe('message shortcut and buttons', () => {
-  function shortcutPayload(message: Record<string, unknown>, responseId: string) {
-    return {
-      type: 'message_action',
-      callback_id: 'explain_access_denial',
-      trigger_id: '1.2.3',
-      message_ts: message.ts,
-      response_url: h.slack.responseUrl(responseId),
-      message,
-      user: { id: 'U0ALICE', name: 'alice', team_id: 'T0SANDBOX' },
-      channel: { id: 'C0GENERAL', name: 'general' },
-      team: { id: 'T0SANDBOX', domain: 'sandbox' },
-      token: 'legacy',
-      action_ts: nextTs(),
-      is_enterprise_install: false,
-    };
-  }
-
-  function buttonPayload(actionId: string, value: string, responseId: string, ephemeral = true) {
-    return {
-      type: 'block_actions',
-      trigger_id: '4.5.6',
-      user: { id: 'U0ALICE', username: 'alice', team_id: 'T0SANDBOX' },
-      team: { id: 'T0SANDBOX', domain: 'sandbox' },
-      api_app_id: 'A0ACCESSWHY',
-      token: 'legacy',
-      container: { type: 'message', message_ts: nextTs(), channel_id: 'C0GENERAL', is_ephemeral: ephemeral },
-      channel: { id: 'C0GENERAL', name: 'general' },
-      response_url: h.slack.responseUrl(responseId),
-      actions: [
-        { type: 'button', action_id: actionId, block_id: 'card_actions', value, action_ts: nextTs() },
-      ],
-    };
-  }
+  const buttonPayload = (actionId: string, value: string, responseId: string, ephemeral = true) =>
+    blockActionPayload({
+      actionId,
+      value,
+      responseUrl: h.slack.responseUrl(responseId),
+      ephemeral,
+      messageTs: nextTs(),
+    });
 
   async function shortcutCard(rayId: string, id: string): Promise<Message> {
     // A message with no text at all: the Ray ID is only in its blocks.
@@ -203,7 +183,11 @@ describe('message shortcut and buttons', () => {
       user: 'U0CAROL',
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Access says no. Ray ID: ${rayId}` } }],
     };
-    const response = await postInteraction(h.url, SECRET, shortcutPayload(message, id));
+    const response = await postInteraction(
+      h.url,
+      SECRET,
+      messageShortcutPayload({ message, responseUrl: h.slack.responseUrl(id) }),
+    );
     expect(response.status).toBe(200);
     return asMessage(await h.slack.waitFor((r) => r.path === `/response/${id}`, 8_000));
   }
