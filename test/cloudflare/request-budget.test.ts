@@ -79,3 +79,62 @@ describe('in-memory request budget (sliding window per API)', () => {
     expect(admitted).toBe(12_000);
   });
 });
+
+describe('budget shares: no user, and no crowd of non-staff users, can lock the helpdesk out', () => {
+  const bob = { id: 'U0BOB', staff: false };
+  const carol = { id: 'U0CAROL', staff: true };
+
+  it('one non-staff user spends at most their share, then hears when the next slot frees', () => {
+    const { budget, at } = budgetAt({ graphql: 100 });
+    at(0);
+    for (let i = 0; i < 10; i++) expect(budget.take('graphql', bob)).toEqual({ ok: true });
+    at(30);
+    expect(budget.take('graphql', bob)).toEqual({
+      ok: false,
+      reason: 'user_share',
+      limit: 10,
+      retryAfterSeconds: 270,
+    });
+    // Staff, other users and the bot's own calls are untouched.
+    expect(budget.take('graphql', carol).ok).toBe(true);
+    expect(budget.take('graphql', { id: 'U0DAVE', staff: false }).ok).toBe(true);
+    expect(budget.take('graphql').ok).toBe(true);
+    at(300);
+    expect(budget.take('graphql', bob).ok).toBe(true);
+  });
+
+  it('non-staff users together stop at the staff reserve; staff can still spend the rest', () => {
+    const { budget } = budgetAt({ rest: 100 });
+    let admitted = 0;
+    for (let user = 0; user < 40; user++)
+      for (let i = 0; i < 10; i++)
+        if (budget.take('rest', { id: `U${user}`, staff: false }).ok) admitted += 1;
+    expect(admitted).toBe(80);
+    expect(budget.take('rest', { id: 'U99', staff: false })).toMatchObject({
+      ok: false,
+      reason: 'staff_reserve',
+    });
+    for (let i = 0; i < 20; i++) expect(budget.take('rest', carol).ok).toBe(true);
+    expect(budget.take('rest', carol)).toMatchObject({ ok: false, reason: 'budget' });
+  });
+
+  it('takes the shares from its options, and a tiny budget still leaves each user one request', () => {
+    const wide = createMemoryRequestBudget({
+      limits: { graphql: 10 },
+      shares: { userPercent: 50, staffReservePercent: 0 },
+    });
+    for (let i = 0; i < 5; i++) expect(wide.take('graphql', bob).ok).toBe(true);
+    expect(wide.take('graphql', bob)).toMatchObject({ reason: 'user_share', limit: 5 });
+    const tiny = createMemoryRequestBudget({ limits: { graphql: 3 } });
+    expect(tiny.take('graphql', bob).ok).toBe(true);
+    expect(tiny.take('graphql', bob).ok).toBe(false);
+  });
+
+  it('a refusal by share records nothing anywhere', () => {
+    const { budget } = budgetAt({ graphql: 10 });
+    expect(budget.take('graphql', bob).ok).toBe(true);
+    for (let i = 0; i < 50; i++) expect(budget.take('graphql', bob).ok).toBe(false);
+    for (let i = 0; i < 9; i++) expect(budget.take('graphql', carol).ok).toBe(true);
+    expect(budget.take('graphql', carol).ok).toBe(false);
+  });
+});
