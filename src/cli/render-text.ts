@@ -1,6 +1,9 @@
+import { toPlainLine } from '../core/plain-text.js';
 import type { ExplainReport, RayIdResult } from '../core/report.js';
 
-const wrap = (label: string, text: string) => `  ${label.padEnd(11)} ${text}`;
+/** A data value on one line, without invisible format characters (names come from Cloudflare and pastes). */
+const v = (text: string) => toPlainLine(text);
+const wrap = (label: string, text: string) => `  ${label.padEnd(11)} ${v(text)}`;
 
 function renderResult(result: RayIdResult): string[] {
   switch (result.outcome) {
@@ -8,7 +11,7 @@ function renderResult(result: RayIdResult): string[] {
     case 'denied': {
       const { explanation: x, event, names } = result;
       const lines = [
-        `Ray ${result.rayId}: ${result.outcome.toUpperCase()} (${x.cause}${x.policy ? `, policy '${x.policy}'` : ''})`,
+        `Ray ${result.rayId}: ${result.outcome.toUpperCase()} (${x.cause}${x.policy ? `, policy '${v(x.policy)}'` : ''})`,
         wrap(
           'App',
           names.appName ? `${names.appName}${names.appDomain ? ` (${names.appDomain})` : ''}` : event.appId,
@@ -18,7 +21,7 @@ function renderResult(result: RayIdResult): string[] {
         wrap('From', `${event.country || '?'} ${event.ipAddress}`.trim()),
         wrap('What', x.summary),
         '  Why:',
-        ...x.evidence.map((e) => `    - ${e.label}: ${e.detail}`),
+        ...x.evidence.map((e) => `    - ${v(e.label)}: ${v(e.detail)}`),
         wrap('Fix', x.adminFix),
         wrap('Tell user', x.userMessage),
       ];
@@ -26,7 +29,7 @@ function renderResult(result: RayIdResult): string[] {
         lines.push('  Policies (in evaluation order):');
         for (const p of result.policies) {
           lines.push(
-            `    ${p.icon} ${p.action} '${p.policy}'${p.reached ? '' : ' (not reached)'}: ${p.reason}`,
+            `    ${p.icon} ${p.action} '${v(p.policy)}'${p.reached ? '' : ' (not reached)'}: ${v(p.reason)}`,
           );
         }
       }
@@ -47,7 +50,7 @@ function renderResult(result: RayIdResult): string[] {
         ),
         wrap('What', result.notFound.summary),
         '  Could be:',
-        ...result.notFound.likelySources.map((s) => `    - ${s}`),
+        ...result.notFound.likelySources.map((s) => `    - ${v(s)}`),
         ...(result.notFound.maybeTooRecent
           ? [wrap('Note', 'Very recent? Analytics lag about a minute; retry.')]
           : []),

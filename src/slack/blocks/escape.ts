@@ -1,4 +1,5 @@
 import type { PlainTextElement } from '@slack/types';
+import { isStrippedCharacter, toOneLine } from '../../core/plain-text.js';
 
 /** Longest entity `escapeMrkdwn` produces (`&amp;`); `truncate` never cuts inside one. */
 const LONGEST_ENTITY = 5;
@@ -12,25 +13,6 @@ function isHighSurrogate(code: number): boolean {
 
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
-}
-
-/**
- * C0 (but `\n`, `\t`), DEL, C1, and the invisible format characters that can make text lie or hide
- * a word: zero-width space/joiners and LRM/RLM (U+200B–U+200F), bidi embeddings and overrides
- * (U+202A–U+202E), word joiner, invisible operators and bidi isolates (U+2060–U+2069), the BOM
- * (U+FEFF) and the Arabic letter mark (U+061C).
- */
-export function isStripped(code: number): boolean {
-  if (code === 0x0a || code === 0x09) return false;
-  return (
-    code < 0x20 ||
-    (code >= 0x7f && code <= 0x9f) ||
-    (code >= 0x200b && code <= 0x200f) ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2060 && code <= 0x2069) ||
-    code === 0xfeff ||
-    code === 0x061c
-  );
 }
 
 /**
@@ -71,15 +53,11 @@ export function defuseFormatting(escaped: string): string {
     .replace(/^&gt;/gm, '\u00ad&gt;');
 }
 
-/** Line breaks and tabs as single spaces: a one-line field from data can never start a new line. */
-export function flattenLines(text: string): string {
-  return text.replace(/[\r\n\t\u2028\u2029\u0085]+/g, ' ');
-}
-
 /**
  * Makes untrusted text inert inside mrkdwn (and plain_text): `&`, `<`, `>` become entities, which
- * also defuses `<!channel>`, `<@U…>` and `<url|label>` spoofing; control characters go; lone UTF-16
- * surrogates become U+FFFD so Slack never receives invalid UTF-8.
+ * also defuses `<!channel>`, `<@U…>` and `<url|label>` spoofing; control and invisible format
+ * characters go (`isStrippedCharacter`); lone UTF-16 surrogates become U+FFFD so Slack never
+ * receives invalid UTF-8.
  */
 export function escapeMrkdwn(text: string): string {
   const out: string[] = [];
@@ -98,7 +76,7 @@ export function escapeMrkdwn(text: string): string {
       out.push('\uFFFD');
       continue;
     }
-    if (isStripped(code)) continue;
+    if (isStrippedCharacter(code)) continue;
     if (code === 0x26) out.push('&amp;');
     else if (code === 0x3c) out.push('&lt;');
     else if (code === 0x3e) out.push('&gt;');
@@ -144,7 +122,7 @@ export function inlineCode(text: string, max = 200): string {
  * emoji, mentions or links to a card.
  */
 export function safeText(text: string, max: number): string {
-  const escaped = truncate(defuseFormatting(escapeMrkdwn(flattenLines(text))), max);
+  const escaped = truncate(defuseFormatting(escapeMrkdwn(toOneLine(text))), max);
   return escaped.trim() === '' ? EMPTY_VALUE : escaped;
 }
 
@@ -155,6 +133,6 @@ export function codeBlockText(text: string, max: number): string {
 
 /** A plain_text object (`emoji: false`, so `:name:` in data stays literal) for untrusted text. */
 export function plainText(text: string, max = 3000): PlainTextElement {
-  const escaped = truncate(escapeMrkdwn(flattenLines(text)), max);
+  const escaped = truncate(escapeMrkdwn(toOneLine(text)), max);
   return { type: 'plain_text', text: escaped.trim() === '' ? EMPTY_VALUE : escaped, emoji: false };
 }
