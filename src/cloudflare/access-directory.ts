@@ -21,8 +21,9 @@ import {
   toPostureRule,
   toServiceToken,
 } from './access-schemas.js';
+import { PER_PAGE } from './list-limits.js';
 import { type Clock, createLoadingCache, type LoadingCache } from './loading-cache.js';
-import type { RestClient } from './rest-client.js';
+import type { ListResult, RestClient } from './rest-client.js';
 import type { UpstreamGuard } from './upstream-guard.js';
 
 /** Token permissions, as Cloudflare's dashboard names them. */
@@ -98,6 +99,24 @@ function toFailedLogin(
     ...(parsed.data.app_name ? { appName: parsed.data.app_name } : {}),
     ...(parsed.data.user_email ? { email: parsed.data.user_email } : {}),
   };
+}
+
+function isListResult(value: unknown): value is ListResult<unknown> {
+  return typeof value === 'object' && value !== null && 'items' in value && 'skipped' in value;
+}
+
+/** What a partly read list means for the card: entries skipped, or a list cut by a cap. */
+function listGaps(what: string, list: ListResult<unknown>): string[] {
+  const gaps: string[] = [];
+  if (list.skipped > 0) {
+    const entries = list.skipped === 1 ? '1 entry' : `${list.skipped} entries`;
+    gaps.push(`${what}: ${entries} could not be read`);
+  }
+  if (list.cut) {
+    const why = list.cut === 'bytes' ? 'the answers grew too large' : 'the list has too many pages';
+    gaps.push(`${what}: only the first ${list.items.length} were read (${why})`);
+  }
+  return gaps;
 }
 
 /** Gateway list ids named by the app's rules, directly or through the rule groups it uses (recursively). */
@@ -189,12 +208,12 @@ export function createRestAccessDirectory(
   const cache = {
     apps: metadataCache<AccessApp>(max),
     lists: metadataCache<GatewayList>(max),
-    identityProviders: metadataCache<z.infer<typeof identityProviderWireSchema>[]>(1),
-    groups: metadataCache<z.infer<typeof groupWireSchema>[]>(1),
-    serviceTokens: metadataCache<z.infer<typeof serviceTokenWireSchema>[]>(1),
-    postureRules: metadataCache<z.infer<typeof postureRuleWireSchema>[]>(1),
+    identityProviders: metadataCache<ListResult<z.infer<typeof identityProviderWireSchema>>>(1),
+    groups: metadataCache<ListResult<z.infer<typeof groupWireSchema>>>(1),
+    serviceTokens: metadataCache<ListResult<z.infer<typeof serviceTokenWireSchema>>>(1),
+    postureRules: metadataCache<ListResult<z.infer<typeof postureRuleWireSchema>>>(1),
     lastSeen: userCache<z.infer<typeof lastSeenIdentityWireSchema>>(),
-    failedLogins: userCache<z.infer<typeof failedLoginSchema>[]>(),
+    failedLogins: userCache<ListResult<z.infer<typeof failedLoginSchema>>>(),
     // What the identity log said about one Ray ID (for one requester): an entry never changes; a miss
     // holds only for searches reaching no further back than `since`, and only briefly.
     logOutcomes: createLoadingCache<{ entry?: IdentityLogEntry; since: number }>({
@@ -208,23 +227,33 @@ export function createRestAccessDirectory(
   const lookups = {
     identityProviders: () =>
       cache.identityProviders.get('all', () =>
-        rest.list(`${access}/identity_providers`, identityProviderWireSchema, PERMISSIONS.org),
+        rest.list(`${access}/identity_providers`, identityProviderWireSchema, PERMISSIONS.org, {
+          perPage: PER_PAGE.identityProviders,
+        }),
       ),
     groups: () =>
-      cache.groups.get('all', () => rest.list(`${access}/groups`, groupWireSchema, PERMISSIONS.org)),
+      cache.groups.get('all', () =>
+        rest.list(`${access}/groups`, groupWireSchema, PERMISSIONS.org, { perPage: PER_PAGE.groups }),
+      ),
     serviceTokens: () =>
       cache.serviceTokens.get('all', () =>
-        rest.list(`${access}/service_tokens`, serviceTokenWireSchema, PERMISSIONS.tokens),
+        rest.list(`${access}/service_tokens`, serviceTokenWireSchema, PERMISSIONS.tokens, {
+          perPage: PER_PAGE.serviceTokens,
+        }),
       ),
     postureRules: () =>
       cache.postureRules.get('all', () =>
-        rest.list(`${account}/devices/posture`, postureRuleWireSchema, PERMISSIONS.posture),
+        rest.list(`${account}/devices/posture`, postureRuleWireSchema, PERMISSIONS.posture, {
+          perPage: PER_PAGE.postureRules,
+        }),
       ),
   };
 
   function userFailedLogins(userId: string) {
     return cache.failedLogins.get(userId, () =>
-      rest.list(`${access}/users/${userId}/failed_logins`, failedLoginSchema, PERMISSIONS.audit),
+      rest.list(`${access}/users/${userId}/failed_logins`, failedLoginSchema, PERMISSIONS.audit, {
+        perPage: PER_PAGE.failedLogins,
+      }),
     );
   }
 
@@ -232,16 +261,20 @@ export function createRestAccessDirectory(
     const wire = await rest.get(`${access}/apps/${appId}`, appWireSchema, PERMISSIONS.apps);
     if (Array.isArray(wire.policies)) return toAccessApp(wire);
     // Older API versions return the app without its policies: list them separately.
-    const policies = await rest.list(`${access}/apps/${appId}/policies`, policyWireSchema, PERMISSIONS.apps);
-    return toAccessApp({ ...wire, policies });
+    const policies = await rest.list(`${access}/apps/${appId}/policies`, policyWireSchema, PERMISSIONS.apps, {
+      perPage: PER_PAGE.appPolicies,
+    });
+    return toAccessApp({ ...wire, policies: policies.items });
   }
 
   async function loadList(listId: string): Promise<GatewayList> {
     const [list, items] = await Promise.all([
       rest.get(`${account}/gateway/lists/${listId}`, gatewayListWireSchema, PERMISSIONS.gateway),
-      rest.list(`${account}/gateway/lists/${listId}/items`, listItemSchema, PERMISSIONS.gateway),
+      rest.list(`${account}/gateway/lists/${listId}/items`, listItemSchema, PERMISSIONS.gateway, {
+        perPage: PER_PAGE.gatewayListItems,
+      }),
     ]);
-    return toGatewayList({ ...list, items });
+    return toGatewayList({ ...list, items: items.items });
   }
 
   async function identityLog(search: LogSearch): Promise<IdentityLogEntry[]> {
@@ -269,11 +302,14 @@ export function createRestAccessDirectory(
   }
 
   async function failedLoginsOf(email: string): Promise<IdentityLogEntry[]> {
-    const users = await rest.list(`${access}/users`, userSchema, PERMISSIONS.audit, { email });
-    const user = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
+    const users = await rest.list(`${access}/users`, userSchema, PERMISSIONS.audit, {
+      query: { email },
+      perPage: PER_PAGE.users,
+    });
+    const user = users.items.find((u) => u.email?.toLowerCase() === email.toLowerCase());
     if (!user || !ID.test(user.id)) return [];
     const failures = await userFailedLogins(user.id);
-    return failures.flatMap((wire) => {
+    return failures.items.flatMap((wire) => {
       const f = toFailedLogin(wire);
       return f
         ? [
@@ -320,6 +356,7 @@ export function createRestAccessDirectory(
       const gaps: string[] = [];
       const note = <T>(result: Settled<T> | undefined, what: string, consequence: string) => {
         if (result?.status === 'rejected') gaps.push(gapFor(what, consequence, result.reason));
+        else if (result && isListResult(result.value)) gaps.push(...listGaps(what, result.value));
       };
       note(idps, 'Identity providers', 'to name IdPs and check login methods');
       note(groups, 'Access groups', 'to check rule groups');
@@ -376,6 +413,7 @@ export function createRestAccessDirectory(
       const gaps: string[] = [];
       const note = <T>(result: Settled<T>, what: string, consequence: string) => {
         if (result.status === 'rejected') gaps.push(gapFor(what, consequence, result.reason));
+        else if (isListResult(result.value)) gaps.push(...listGaps(what, result.value));
       };
       note(app, 'App and policies', 'to name the app and replay its policies');
       note(idps, 'Identity providers', 'to name IdPs and check login methods');
@@ -387,10 +425,10 @@ export function createRestAccessDirectory(
 
       const context: PolicyContext = {
         ...emptyPolicyContext(now),
-        identityProviders: (value(idps) ?? []).map(toIdentityProvider),
-        groups: (value(groups) ?? []).map(toAccessGroup),
-        serviceTokens: (value(tokens) ?? []).map(toServiceToken),
-        postureRules: (value(posture) ?? []).map(toPostureRule),
+        identityProviders: (value(idps)?.items ?? []).map(toIdentityProvider),
+        groups: (value(groups)?.items ?? []).map(toAccessGroup),
+        serviceTokens: (value(tokens)?.items ?? []).map(toServiceToken),
+        postureRules: (value(posture)?.items ?? []).map(toPostureRule),
       };
       const lastSeenWire = value(lastSeen);
       if (lastSeenWire) context.lastSeenIdentity = toLastSeenIdentity(lastSeenWire);
@@ -405,7 +443,7 @@ export function createRestAccessDirectory(
         if (failed) note(failed, 'Gateway lists', 'to check IP and email list rules');
       }
 
-      const recent = (value(failures) ?? [])
+      const recent = (value(failures)?.items ?? [])
         .map(toFailedLogin)
         .filter((f): f is NonNullable<typeof f> => f !== undefined)
         .sort((a, b) => b.datetime.localeCompare(a.datetime));
