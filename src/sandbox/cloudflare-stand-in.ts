@@ -37,6 +37,8 @@ export interface StandInOptions {
   latencyMs?: number;
   /** Overrides the dataset's `settings` node (retention, window, page size, available fields). */
   settings?: Partial<AnalyticsSettings>;
+  /** `access_requests` query parameters answered with HTTP 400, as an API without that filter would. */
+  rejectLogFilters?: readonly string[];
 }
 
 /** Which requests a fault applies to: the GraphQL endpoint, any REST path, or a pattern on path + query. */
@@ -476,6 +478,7 @@ export async function startCloudflareStandIn(
         permissions,
         dataset,
         tokenId,
+        ...(options.rejectLogFilters ? { rejectLogFilters: options.rejectLogFilters } : {}),
       }),
       padToBytes,
     );

@@ -453,27 +453,33 @@ describe('REST', () => {
     expect(wrong.json.success).toBe(false);
   });
 
-  it('paginates lists with page/per_page and result_info until every app is read', async () => {
+  it('pages Access lists like Cloudflare: total_count and per_page, no total_pages, per_page capped', async () => {
     const seen: string[] = [];
     let page = 1;
-    let totalPages = 1;
+    let reply: Awaited<ReturnType<typeof rest>>;
     do {
-      const reply = await rest(`${account()}/access/apps?per_page=2&page=${page}`);
+      reply = await rest(`${account()}/access/apps?per_page=2&page=${page}`);
       expect(reply.status).toBe(200);
-      expect(reply.json.result_info).toMatchObject({
+      expect(reply.json.result_info).toEqual({
         page,
         per_page: 2,
         count: reply.json.result.length,
         total_count: cf.dataset.apps.length,
       });
-      totalPages = reply.json.result_info.total_pages;
       seen.push(...reply.json.result.map((a: { id: string }) => a.id));
       page += 1;
-    } while (page <= totalPages);
-    expect(totalPages).toBe(Math.ceil(cf.dataset.apps.length / 2));
+    } while (seen.length < reply.json.result_info.total_count);
     expect(seen).toEqual(cf.dataset.apps.map((a) => a.id));
-    const beyond = await rest(`${account()}/access/apps?per_page=2&page=${totalPages + 1}`);
+    const beyond = await rest(`${account()}/access/apps?per_page=2&page=${page}`);
     expect(beyond.json.result).toEqual([]);
+    // Asking above an endpoint's maximum gets the maximum, echoed in result_info.per_page.
+    const capped = await rest(`${account()}/access/service_tokens?per_page=1000`);
+    expect(capped.json.result_info.per_page).toBe(50);
+    const policies = await rest(`${account()}/access/policies?per_page=5000`);
+    expect(policies.json.result_info.per_page).toBe(1000);
+    // Device posture (not an Access list) still sends total_pages.
+    const posture = await rest(`${account()}/devices/posture?per_page=2`);
+    expect(posture.json.result_info.total_pages).toBe(Math.ceil(cf.dataset.postureRules.length / 2));
   });
 
   it('serves apps (with embedded policies), policies, groups, IdPs, tokens and posture rules by id', async () => {
