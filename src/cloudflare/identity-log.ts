@@ -77,15 +77,17 @@ export function createIdentityLogSearch(
     direction: 'desc',
   });
 
+  /** Keeps the wanted rows; `count` says whether unreadable rows are reported (walks only). */
   function collect(
     result: { items: Row[]; skipped: number },
     wanted: ReadonlySet<string>,
     into: IdentityLogResult,
+    count: boolean,
   ) {
-    into.skipped += result.skipped;
+    if (count) into.skipped += result.skipped;
     for (const row of result.items) {
       if (!row.ray_id) {
-        into.skipped += 1;
+        if (count) into.skipped += 1;
         continue;
       }
       const entry = toEntry({ ...row, ray_id: row.ray_id });
@@ -121,7 +123,7 @@ export function createIdentityLogSearch(
       }
       if (answer.result.items.some((row) => row.ray_id && bareRayId(row.ray_id) !== answer.rayId))
         works = false;
-      collect(answer.result, new Set([answer.rayId]), into);
+      collect(answer.result, new Set([answer.rayId]), into, false);
     }
     rayFilter = works ? 'works' : 'refused';
     return works;
@@ -142,7 +144,7 @@ export function createIdentityLogSearch(
           (rayId) => into.found.has(rayId) || rows.some((r) => r.ray_id && bareRayId(r.ray_id) === rayId),
         ),
     });
-    collect(result, wanted, into);
+    collect(result, wanted, into, true);
     if (result.cut && missing()) into.cut = result.cut;
   }
 
