@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import { renderText } from './cli/render-text.js';
 import { toJsonReport } from './cli/to-json.js';
-import { parsePolicyCase } from './cloudflare/access-schemas.js';
-import { createCloudflareAdapters } from './cloudflare/index.js';
+import { createCloudflareAdapters, parsePolicyCase } from './cloudflare/index.js';
 import { ConfigError, type Env, loadCloudflareConfig } from './config.js';
 import type { ExplainReport } from './core/report.js';
 import { blockKitBuilderUrl } from './slack/blocks/preview-url.js';
@@ -34,11 +34,18 @@ CLOUDFLARE_TIMEOUT_MS, ACCESS_WHY_MAX_LOOKBACK_DAYS (read from .env too).`;
 /** Largest input read from stdin; more than any real paste. */
 const MAX_STDIN_BYTES = 10 * 1024 * 1024;
 
+/** What was read from stdin; `truncated` when it held more than the cap and reading stopped there. */
+export interface StdinText {
+  text: string;
+  truncated: boolean;
+}
+
 export interface CliIo {
   env: Env;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  readStdin: () => string | undefined;
+  /** Undefined when stdin is a terminal (nothing piped). */
+  readStdin: () => Promise<StdinText | undefined>;
   readFile: (path: string) => string;
 }
 
@@ -62,7 +69,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   if (values.case !== undefined) return explainCaseFile(values.case, values, io);
-  const text = positionals.length > 1 ? positionals.slice(1).join(' ') : io.readStdin();
+  let text: string | undefined;
+  if (positionals.length > 1) text = positionals.slice(1).join(' ');
+  else {
+    const stdin = await io.readStdin();
+    text = stdin?.text;
+    if (stdin?.truncated) {
+      io.stderr(
+        `stdin holds more than ${MAX_STDIN_BYTES / (1024 * 1024)} MB: only the first 10 MB were read.`,
+      );
+    }
+  }
   if (!text?.trim()) {
     io.stderr(`Give the text to explain as arguments or on stdin.\n\n${USAGE}`);
     return 2;
@@ -146,10 +163,33 @@ function parseCliArgs(argv: string[]) {
   });
 }
 
-function readStdin(): string | undefined {
-  if (process.stdin.isTTY) return undefined;
-  const buffer = readFileSync(0);
-  return buffer.subarray(0, MAX_STDIN_BYTES).toString('utf8');
+/**
+ * Reads a stream to its end or to `maxBytes`, whichever comes first, asynchronously: a pipe from a
+ * slow producer or a paste larger than the pipe buffer is waited for, never read with a blocking
+ * call that fails with EAGAIN. Past the cap it stops reading and destroys the stream.
+ */
+export async function readStreamCapped(stream: Readable, maxBytes: number): Promise<StdinText> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let truncated = false;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    if (bytes + buffer.length > maxBytes) {
+      chunks.push(buffer.subarray(0, maxBytes - bytes));
+      bytes = maxBytes;
+      truncated = true;
+      break;
+    }
+    chunks.push(buffer);
+    bytes += buffer.length;
+  }
+  // Leaving the loop early destroys the stream; the producer sees a closed pipe, as with `head`.
+  return { text: Buffer.concat(chunks, bytes).toString('utf8'), truncated };
+}
+
+function readStdin(): Promise<StdinText | undefined> {
+  if (process.stdin.isTTY) return Promise.resolve(undefined);
+  return readStreamCapped(process.stdin, MAX_STDIN_BYTES);
 }
 
 /** Process entry: reads .env and the real streams, sets the exit code. */

@@ -33,7 +33,7 @@ async function run(argv: string[], stdin?: string, envOverride?: Record<string, 
     env: envOverride ?? env(),
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
-    readStdin: () => stdin,
+    readStdin: async () => (stdin === undefined ? undefined : { text: stdin, truncated: false }),
     readFile: (path) => readFileSync(path, 'utf8'),
   });
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };

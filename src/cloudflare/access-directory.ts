@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import type { AccessLoginEvent, ResolvedNames } from '../core/access-event.js';
 import { LookupError } from '../core/errors.js';
-import type { AccessApp, AccessGroup, GatewayList, PolicyContext, Rule } from '../core/policy/types.js';
+import type {
+  AccessApp,
+  AccessGroup,
+  GatewayList,
+  IdentityProvider,
+  PolicyContext,
+  Rule,
+} from '../core/policy/types.js';
 import { emptyPolicyContext } from '../core/policy/types.js';
 import type { AccessDirectory, Enrichment, FailedLogin, IdentityLogEntry, LogSearch } from '../core/ports.js';
 import {
+  appHostnames,
   appWireSchema,
   gatewayListWireSchema,
   groupWireSchema,
@@ -12,17 +20,22 @@ import {
   lastSeenIdentityWireSchema,
   policyWireSchema,
   postureRuleWireSchema,
+  readAppPolicyEntries,
   serviceTokenWireSchema,
   toAccessApp,
   toAccessGroup,
+  toAppPolicy,
   toGatewayList,
   toIdentityProvider,
+  toLastSeenDetails,
   toLastSeenIdentity,
   toPostureRule,
   toServiceToken,
 } from './access-schemas.js';
+import { createIdentityLogSearch } from './identity-log.js';
+import { PER_PAGE } from './list-limits.js';
 import { type Clock, createLoadingCache, type LoadingCache } from './loading-cache.js';
-import type { RestClient } from './rest-client.js';
+import type { ListResult, RestClient } from './rest-client.js';
 import type { UpstreamGuard } from './upstream-guard.js';
 
 /** Token permissions, as Cloudflare's dashboard names them. */
@@ -45,24 +58,14 @@ const failedLoginSchema = z.looseObject({
   metadata: z.union([z.string(), z.record(z.string(), z.unknown())]).nullish(),
 });
 const failedLoginMetadataSchema = z.looseObject({
-  ray_id: z.string().optional(),
-  datetime: z.string().optional(),
-  app_name: z.string().optional(),
-  user_email: z.string().optional(),
+  ray_id: z.string().optional().catch(undefined),
+  datetime: z.string().optional().catch(undefined),
+  app_name: z.string().optional().catch(undefined),
+  aud: z.string().optional().catch(undefined),
+  user_email: z.string().optional().catch(undefined),
 });
 
-const accessRequestSchema = z.looseObject({
-  ray_id: z.string(),
-  created_at: z.string(),
-  allowed: z.boolean().optional(),
-  app_domain: z.string().optional(),
-  user_email: z.string().optional(),
-  ip_address: z.string().optional(),
-  connection: z.string().optional(),
-});
 const userSchema = z.looseObject({ id: z.string(), email: z.string().optional() });
-/** Rows read from the identity log per search; it has no Ray ID filter, so recent rows are scanned. */
-const LOG_ROWS = 1000;
 
 // Ids come from Cloudflare rows, but they end up in URL paths: refuse anything odd.
 const ID = /^[0-9A-Za-z-]{1,64}$/;
@@ -81,7 +84,7 @@ function gapFor(what: string, consequence: string, error: unknown): string {
 
 function toFailedLogin(
   wire: z.infer<typeof failedLoginSchema>,
-): (FailedLogin & { email?: string }) | undefined {
+): (FailedLogin & { email?: string; aud?: string }) | undefined {
   let metadata: unknown = wire.metadata;
   if (typeof metadata === 'string') {
     try {
@@ -97,7 +100,57 @@ function toFailedLogin(
     datetime: parsed.data.datetime,
     ...(parsed.data.app_name ? { appName: parsed.data.app_name } : {}),
     ...(parsed.data.user_email ? { email: parsed.data.user_email } : {}),
+    ...(parsed.data.aud ? { aud: parsed.data.aud } : {}),
   };
+}
+
+/**
+ * The IdP a login row names: by id, else by type (rows may carry the type). When several IdPs share
+ * the type, the user's last seen identity's IdP id picks among them; if it cannot, none is named.
+ */
+function identityProviderOf(
+  named: string,
+  providers: readonly IdentityProvider[],
+  lastSeenIdpId: string | null | undefined,
+): IdentityProvider | undefined {
+  if (!named || named === 'nonidentity') return undefined;
+  const byId = providers.find((p) => p.id === named);
+  if (byId) return byId;
+  const ofType = providers.filter((p) => p.type.toLowerCase() === named.toLowerCase());
+  if (ofType.length === 1) return ofType[0];
+  return ofType.find((p) => p.id === lastSeenIdpId);
+}
+
+/** What the card says about row fields the source could not give. */
+function unavailableGaps(event: AccessLoginEvent): string[] {
+  const fields = event.unavailableFields ?? [];
+  if (event.source === 'identity_log') {
+    return [
+      `Login details: this Ray ID is only in Access's identity log, which does not record ${fields.join(', ')}; rules on them stay unproven`,
+    ];
+  }
+  if (fields.length === 0) return [];
+  return [
+    `Login details: ${fields.join(', ')} ${fields.length === 1 ? 'is' : 'are'} not available on this account's plan`,
+  ];
+}
+
+function isListResult(value: unknown): value is ListResult<unknown> {
+  return typeof value === 'object' && value !== null && 'items' in value && 'skipped' in value;
+}
+
+/** What a partly read list means for the card: entries skipped, or a list cut by a cap. */
+function listGaps(what: string, list: ListResult<unknown>): string[] {
+  const gaps: string[] = [];
+  if (list.skipped > 0) {
+    const entries = list.skipped === 1 ? '1 entry' : `${list.skipped} entries`;
+    gaps.push(`${what}: ${entries} could not be read`);
+  }
+  if (list.cut) {
+    const why = list.cut === 'bytes' ? 'the answers grew too large' : 'the list has too many pages';
+    gaps.push(`${what}: only the first ${list.items.length} were read (${why})`);
+  }
+  return gaps;
 }
 
 /** Gateway list ids named by the app's rules, directly or through the rule groups it uses (recursively). */
@@ -120,6 +173,15 @@ function referencedListIds(app: AccessApp, groups: readonly AccessGroup[]): stri
   };
   for (const policy of app.policies) visit(policy);
   return [...lists].filter((id) => ID.test(id));
+}
+
+/** An app as read, with what the card needs beyond the replay and what could not be read. */
+interface LoadedApp {
+  app: AccessApp;
+  /** Every hostname the app covers (`destinations`), the primary domain first. */
+  hostnames: string[];
+  allowAuthenticateViaWarp?: boolean;
+  gaps: string[];
 }
 
 export interface DirectoryCacheOptions {
@@ -187,14 +249,14 @@ export function createRestAccessDirectory(
   const userCache = <V>(): LoadingCache<V> =>
     createLoadingCache<V>({ max, ttlMs: cacheOptions.userTtlMs ?? 60_000, ...failureMemory });
   const cache = {
-    apps: metadataCache<AccessApp>(max),
+    apps: metadataCache<LoadedApp>(max),
     lists: metadataCache<GatewayList>(max),
-    identityProviders: metadataCache<z.infer<typeof identityProviderWireSchema>[]>(1),
-    groups: metadataCache<z.infer<typeof groupWireSchema>[]>(1),
-    serviceTokens: metadataCache<z.infer<typeof serviceTokenWireSchema>[]>(1),
-    postureRules: metadataCache<z.infer<typeof postureRuleWireSchema>[]>(1),
+    identityProviders: metadataCache<ListResult<z.infer<typeof identityProviderWireSchema>>>(1),
+    groups: metadataCache<ListResult<z.infer<typeof groupWireSchema>>>(1),
+    serviceTokens: metadataCache<ListResult<z.infer<typeof serviceTokenWireSchema>>>(1),
+    postureRules: metadataCache<ListResult<z.infer<typeof postureRuleWireSchema>>>(1),
     lastSeen: userCache<z.infer<typeof lastSeenIdentityWireSchema>>(),
-    failedLogins: userCache<z.infer<typeof failedLoginSchema>[]>(),
+    failedLogins: userCache<ListResult<z.infer<typeof failedLoginSchema>>>(),
     // What the identity log said about one Ray ID (for one requester): an entry never changes; a miss
     // holds only for searches reaching no further back than `since`, and only briefly.
     logOutcomes: createLoadingCache<{ entry?: IdentityLogEntry; since: number }>({
@@ -208,72 +270,120 @@ export function createRestAccessDirectory(
   const lookups = {
     identityProviders: () =>
       cache.identityProviders.get('all', () =>
-        rest.list(`${access}/identity_providers`, identityProviderWireSchema, PERMISSIONS.org),
+        rest.list(`${access}/identity_providers`, identityProviderWireSchema, PERMISSIONS.org, {
+          perPage: PER_PAGE.identityProviders,
+        }),
       ),
     groups: () =>
-      cache.groups.get('all', () => rest.list(`${access}/groups`, groupWireSchema, PERMISSIONS.org)),
+      cache.groups.get('all', () =>
+        rest.list(`${access}/groups`, groupWireSchema, PERMISSIONS.org, { perPage: PER_PAGE.groups }),
+      ),
     serviceTokens: () =>
       cache.serviceTokens.get('all', () =>
-        rest.list(`${access}/service_tokens`, serviceTokenWireSchema, PERMISSIONS.tokens),
+        rest.list(`${access}/service_tokens`, serviceTokenWireSchema, PERMISSIONS.tokens, {
+          perPage: PER_PAGE.serviceTokens,
+        }),
       ),
     postureRules: () =>
       cache.postureRules.get('all', () =>
-        rest.list(`${account}/devices/posture`, postureRuleWireSchema, PERMISSIONS.posture),
+        rest.list(`${account}/devices/posture`, postureRuleWireSchema, PERMISSIONS.posture, {
+          perPage: PER_PAGE.postureRules,
+        }),
       ),
   };
 
   function userFailedLogins(userId: string) {
     return cache.failedLogins.get(userId, () =>
-      rest.list(`${access}/users/${userId}/failed_logins`, failedLoginSchema, PERMISSIONS.audit),
+      rest.list(`${access}/users/${userId}/failed_logins`, failedLoginSchema, PERMISSIONS.audit, {
+        perPage: PER_PAGE.failedLogins,
+      }),
     );
   }
 
-  async function loadApp(appId: string): Promise<AccessApp> {
+  /**
+   * The app with its policies. Embedded policies are used as they are; an entry that is only a
+   * reference (`{id, precedence}`) or lacks its decision is read from `/access/policies/{id}`; an
+   * app without a `policies` array (older API versions) has them listed separately.
+   */
+  async function loadApp(appId: string): Promise<LoadedApp> {
     const wire = await rest.get(`${access}/apps/${appId}`, appWireSchema, PERMISSIONS.apps);
-    if (Array.isArray(wire.policies)) return toAccessApp(wire);
-    // Older API versions return the app without its policies: list them separately.
-    const policies = await rest.list(`${access}/apps/${appId}/policies`, policyWireSchema, PERMISSIONS.apps);
-    return toAccessApp({ ...wire, policies });
+    const gaps: string[] = [];
+    if (!Array.isArray(wire.policies)) {
+      const listed = await rest.list(`${access}/apps/${appId}/policies`, z.unknown(), PERMISSIONS.apps, {
+        perPage: PER_PAGE.appPolicies,
+      });
+      gaps.push(...listGaps('App policies', listed));
+      wire.policies = listed.items;
+    }
+    const entries = readAppPolicyEntries(wire.policies);
+    const fetched = await Promise.allSettled(
+      entries.refs.map(async (ref) => {
+        if (!ID.test(ref.id))
+          throw new LookupError('upstream_bad_response', { safeMessage: 'odd policy id' });
+        const policy = await rest.get(`${access}/policies/${ref.id}`, policyWireSchema, PERMISSIONS.apps);
+        return { ...ref, policy };
+      }),
+    );
+    const policies = entries.policies.map((p) => ({
+      position: p.position,
+      policy: toAppPolicy(p.wire, p.position),
+    }));
+    let missing = entries.unreadable;
+    for (const result of fetched) {
+      if (result.status === 'rejected') {
+        missing += 1;
+        continue;
+      }
+      const { policy, precedence, position } = result.value;
+      // The app's precedence for a reusable policy is on the reference, not on the policy itself.
+      const withPrecedence = precedence === undefined ? policy : { ...policy, precedence };
+      policies.push({ position, policy: toAppPolicy(withPrecedence, position) });
+    }
+    if (missing > 0) {
+      const which = missing === 1 ? '1 policy' : `${missing} policies`;
+      gaps.push(`App policies: ${which} of this app could not be read, so the replay may be incomplete`);
+    }
+    policies.sort((a, b) => a.position - b.position);
+    return {
+      app: toAccessApp(
+        wire,
+        policies.map((p) => p.policy),
+      ),
+      hostnames: appHostnames(wire),
+      ...(wire.allow_authenticate_via_warp != null
+        ? { allowAuthenticateViaWarp: wire.allow_authenticate_via_warp }
+        : {}),
+      gaps,
+    };
   }
 
   async function loadList(listId: string): Promise<GatewayList> {
     const [list, items] = await Promise.all([
       rest.get(`${account}/gateway/lists/${listId}`, gatewayListWireSchema, PERMISSIONS.gateway),
-      rest.list(`${account}/gateway/lists/${listId}/items`, listItemSchema, PERMISSIONS.gateway),
+      rest.list(`${account}/gateway/lists/${listId}/items`, listItemSchema, PERMISSIONS.gateway, {
+        perPage: PER_PAGE.gatewayListItems,
+      }),
     ]);
-    return toGatewayList({ ...list, items });
+    return toGatewayList({ ...list, items: items.items });
   }
 
-  async function identityLog(search: LogSearch): Promise<IdentityLogEntry[]> {
-    const rows = await rest.get(
-      `${access}/logs/access_requests`,
-      z.array(accessRequestSchema),
-      PERMISSIONS.audit,
-      {
-        since: search.since.toISOString(),
-        until: search.until.toISOString(),
-        limit: String(LOG_ROWS),
-        direction: 'desc',
-      },
-    );
-    return rows.map((row) => ({
-      source: 'access_requests' as const,
-      rayId: row.ray_id.toLowerCase().replace(/-[a-z]{3}$/, ''),
-      datetime: row.created_at,
-      ...(row.allowed === undefined ? {} : { allowed: row.allowed }),
-      ...(row.app_domain ? { appDomain: row.app_domain } : {}),
-      ...(row.user_email ? { userEmail: row.user_email } : {}),
-      ...(row.ip_address ? { ipAddress: row.ip_address } : {}),
-      ...(row.connection ? { connection: row.connection } : {}),
-    }));
+  const identityLog = createIdentityLogSearch(rest, access, PERMISSIONS.audit);
+
+  /** The Access user id of an email (`/access/users?email=`), when there is exactly that user. */
+  async function userIdOf(email: string): Promise<string | undefined> {
+    const users = await rest.list(`${access}/users`, userSchema, PERMISSIONS.audit, {
+      query: { email },
+      perPage: PER_PAGE.users,
+    });
+    const user = users.items.find((u) => u.email?.toLowerCase() === email.toLowerCase());
+    return user && ID.test(user.id) ? user.id : undefined;
   }
 
   async function failedLoginsOf(email: string): Promise<IdentityLogEntry[]> {
-    const users = await rest.list(`${access}/users`, userSchema, PERMISSIONS.audit, { email });
-    const user = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
-    if (!user || !ID.test(user.id)) return [];
-    const failures = await userFailedLogins(user.id);
-    return failures.flatMap((wire) => {
+    const userId = await userIdOf(email);
+    if (!userId) return [];
+    const failures = await userFailedLogins(userId);
+    return failures.items.flatMap((wire) => {
       const f = toFailedLogin(wire);
       return f
         ? [
@@ -283,7 +393,9 @@ export function createRestAccessDirectory(
               datetime: f.datetime,
               allowed: false,
               userEmail: f.email ?? email,
+              userUuid: userId,
               ...(f.appName ? { appName: f.appName } : {}),
+              ...(f.aud ? { aud: f.aud } : {}),
             },
           ]
         : [];
@@ -293,7 +405,7 @@ export function createRestAccessDirectory(
   async function searchLogs(rayIds: readonly string[], search: LogSearch) {
     const wanted = new Set(rayIds);
     const [log, failures] = await Promise.allSettled([
-      identityLog(search),
+      identityLog.search(rayIds, search),
       search.userEmail ? failedLoginsOf(search.userEmail) : Promise.resolve([]),
     ]);
     const gaps: string[] = [];
@@ -301,10 +413,28 @@ export function createRestAccessDirectory(
       gaps.push(gapFor('Identity log', 'to search it for Ray IDs analytics lacks', log.reason));
     if (failures.status === 'rejected')
       gaps.push(gapFor('Failed logins', "to search the user's failed logins", failures.reason));
+    const logged = value(log);
+    if (logged && logged.skipped > 0) {
+      const entries = logged.skipped === 1 ? '1 log entry' : `${logged.skipped} log entries`;
+      gaps.push(`Identity log: ${entries} could not be read`);
+    }
+    if (logged?.cut) {
+      gaps.push(
+        'Identity log: only the newest rows of the window were searched (the log is too large to read whole)',
+      );
+    }
     const found = new Map<string, IdentityLogEntry>();
-    for (const entry of [...(value(log) ?? []), ...(value(failures) ?? [])]) {
+    for (const entry of [...(logged?.found.values() ?? []), ...(value(failures) ?? [])]) {
       if (wanted.has(entry.rayId) && !found.has(entry.rayId)) found.set(entry.rayId, entry);
     }
+    // A log hit that names its app is replayed: its user's id brings their last seen identity.
+    await Promise.all(
+      [...found].map(async ([rayId, entry]) => {
+        if (!entry.appUid || !entry.userEmail || entry.userUuid) return;
+        const id = await userIdOf(entry.userEmail).catch(() => undefined);
+        if (id) found.set(rayId, { ...entry, userUuid: id });
+      }),
+    );
     return { found, gaps };
   }
 
@@ -320,6 +450,7 @@ export function createRestAccessDirectory(
       const gaps: string[] = [];
       const note = <T>(result: Settled<T> | undefined, what: string, consequence: string) => {
         if (result?.status === 'rejected') gaps.push(gapFor(what, consequence, result.reason));
+        else if (result && isListResult(result.value)) gaps.push(...listGaps(what, result.value));
       };
       note(idps, 'Identity providers', 'to name IdPs and check login methods');
       note(groups, 'Access groups', 'to check rule groups');
@@ -373,9 +504,10 @@ export function createRestAccessDirectory(
         userId ? userFailedLogins(userId) : none,
       ]);
 
-      const gaps: string[] = [];
+      const gaps: string[] = unavailableGaps(event);
       const note = <T>(result: Settled<T>, what: string, consequence: string) => {
         if (result.status === 'rejected') gaps.push(gapFor(what, consequence, result.reason));
+        else if (isListResult(result.value)) gaps.push(...listGaps(what, result.value));
       };
       note(app, 'App and policies', 'to name the app and replay its policies');
       note(idps, 'Identity providers', 'to name IdPs and check login methods');
@@ -387,15 +519,17 @@ export function createRestAccessDirectory(
 
       const context: PolicyContext = {
         ...emptyPolicyContext(now),
-        identityProviders: (value(idps) ?? []).map(toIdentityProvider),
-        groups: (value(groups) ?? []).map(toAccessGroup),
-        serviceTokens: (value(tokens) ?? []).map(toServiceToken),
-        postureRules: (value(posture) ?? []).map(toPostureRule),
+        identityProviders: (value(idps)?.items ?? []).map(toIdentityProvider),
+        groups: (value(groups)?.items ?? []).map(toAccessGroup),
+        serviceTokens: (value(tokens)?.items ?? []).map(toServiceToken),
+        postureRules: (value(posture)?.items ?? []).map(toPostureRule),
       };
       const lastSeenWire = value(lastSeen);
       if (lastSeenWire) context.lastSeenIdentity = toLastSeenIdentity(lastSeenWire);
 
-      const accessApp = value(app);
+      const loaded = value(app);
+      const accessApp = loaded?.app;
+      if (loaded) gaps.push(...loaded.gaps);
       if (accessApp) {
         const listResults = await Promise.allSettled(
           referencedListIds(accessApp, context.groups).map((id) => cache.lists.get(id, () => loadList(id))),
@@ -405,20 +539,30 @@ export function createRestAccessDirectory(
         if (failed) note(failed, 'Gateway lists', 'to check IP and email list rules');
       }
 
-      const recent = (value(failures) ?? [])
+      const recent = (value(failures)?.items ?? [])
         .map(toFailedLogin)
         .filter((f): f is NonNullable<typeof f> => f !== undefined)
         .sort((a, b) => b.datetime.localeCompare(a.datetime));
       const email = context.lastSeenIdentity?.email ?? recent.find((f) => f.email)?.email;
       if (userId) context.user = { id: userId, ...(email ? { email } : {}) };
 
-      const idp = context.identityProviders.find((p) => p.id === event.identityProvider);
+      const idp = identityProviderOf(
+        event.identityProvider,
+        context.identityProviders,
+        lastSeenWire?.idp?.id,
+      );
+      const lastSeenDetails = lastSeenWire ? toLastSeenDetails(lastSeenWire) : undefined;
       const token = context.serviceTokens.find(
         (t) => t.id === event.serviceTokenId || t.clientId === event.serviceTokenId,
       );
       const names: ResolvedNames = {
         ...(accessApp?.name ? { appName: accessApp.name } : {}),
         ...(accessApp?.domain ? { appDomain: accessApp.domain } : {}),
+        ...(loaded && loaded.hostnames.length > 1 ? { appHostnames: loaded.hostnames } : {}),
+        ...(loaded?.allowAuthenticateViaWarp != null
+          ? { allowAuthenticateViaWarp: loaded.allowAuthenticateViaWarp }
+          : {}),
+        ...(lastSeenDetails && Object.keys(lastSeenDetails).length > 0 ? { lastSeen: lastSeenDetails } : {}),
         ...(email ? { userEmail: email } : {}),
         ...(idp ? { identityProviderName: idp.name } : {}),
         ...(event.serviceTokenId && token ? { serviceTokenName: token.name } : {}),
@@ -430,7 +574,9 @@ export function createRestAccessDirectory(
         context,
         ...(value(failures) === undefined
           ? {}
-          : { recentFailedLogins: recent.slice(0, RECENT_FAILURES).map(({ email: _e, ...f }) => f) }),
+          : {
+              recentFailedLogins: recent.slice(0, RECENT_FAILURES).map(({ email: _e, aud: _a, ...f }) => f),
+            }),
       };
     },
   };

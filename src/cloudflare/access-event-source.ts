@@ -15,6 +15,7 @@ import {
   ACCESS_LOGIN_SETTINGS_QUERY,
   ACCESS_LOGINS_BY_RAY_IDS_QUERY,
 } from './queries.js';
+import { createCappedFetch, DEFAULT_MAX_RESPONSE_BYTES } from './read-capped.js';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
 
 export interface GraphqlEventSourceOptions {
@@ -30,6 +31,8 @@ export interface GraphqlEventSourceOptions {
   settingsRefreshAfterMs?: number;
   /** Clock for the settings cache only; search times come from the caller's `now`. */
   clock?: Clock;
+  /** Most bytes one GraphQL answer may have (default 16 MB); past it: `upstream_bad_response`. */
+  maxResponseBytes?: number;
   /**
    * Budget, pause after a 429, retries and the lookup deadline; share one with the REST client.
    * Default: a guard of its own with the default policy.
@@ -66,7 +69,12 @@ const cloudflareJson = {
 export function createGraphqlEventSource(options: GraphqlEventSourceOptions): GraphqlEventSource {
   const secrets = [options.apiToken];
   const client = new GraphQLClient(options.graphqlUrl, {
-    fetch: options.fetch,
+    // graphql-request buffers whole bodies: cap them before it reads one.
+    fetch: createCappedFetch(
+      options.fetch,
+      options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      'POST graphql',
+    ),
     headers: { authorization: `Bearer ${options.apiToken}` },
     jsonSerializer: cloudflareJson,
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AccessLoginEvent } from '../core/access-event.js';
+import type { AccessLoginEvent, LastSeenDetails } from '../core/access-event.js';
 import type {
   AccessApp,
   AccessGroup,
@@ -237,10 +237,13 @@ const approvalGroupSchema = z.looseObject({
   email_list_uuid: optStr,
 });
 
+const decisionSchema = z.enum(['allow', 'deny', 'non_identity', 'bypass']);
+
+/** A policy with everything a replay needs; the spec marks every field optional, the replay cannot. */
 export const policyWireSchema = z.looseObject({
   id: str,
   name: optStr,
-  decision: z.enum(['allow', 'deny', 'non_identity', 'bypass']),
+  decision: decisionSchema,
   precedence: optNum,
   include: rulesSchema,
   exclude: rulesSchema,
@@ -251,10 +254,53 @@ export const policyWireSchema = z.looseObject({
   purpose_justification_required: optBool,
   purpose_justification_prompt: optStr,
   isolation_required: optBool,
-  mfa_config: z.looseObject({ mfa_disabled: optBool }).nullish(),
+  mfa_config: z
+    .looseObject({ mfa_disabled: optBool, allowed_authenticators: z.array(str).nullish().catch(undefined) })
+    .nullish()
+    .catch(undefined),
   session_duration: optStr,
 });
 export type PolicyWire = z.infer<typeof policyWireSchema>;
+
+/**
+ * An app's `policies` entry that is not a whole policy: a reference to a reusable policy
+ * (`{id, precedence}`), or one missing its `decision`. It is read from `/access/policies/{id}`.
+ */
+const policyRefSchema = z.looseObject({ id: str, precedence: optNum.catch(undefined) });
+
+/** What an app's `policies` array held, entry by entry. */
+export interface AppPolicyEntries {
+  /** Whole policies, in the app's order, with the precedence stand-in their position gives. */
+  policies: Array<{ wire: PolicyWire; position: number }>;
+  /** Entries to fetch by id (`/access/policies/{id}`), with their position and any precedence. */
+  refs: Array<{ id: string; precedence?: number; position: number }>;
+  /** Entries that are neither (no id): skipped and counted. */
+  unreadable: number;
+}
+
+/** Sorts an app's `policies` array into whole policies, references and unreadable entries. */
+export function readAppPolicyEntries(entries: readonly unknown[] | null | undefined): AppPolicyEntries {
+  const out: AppPolicyEntries = { policies: [], refs: [], unreadable: 0 };
+  (entries ?? []).forEach((entry, index) => {
+    const position = index + 1;
+    const whole = policyWireSchema.safeParse(entry);
+    if (whole.success) {
+      out.policies.push({ wire: whole.data, position });
+      return;
+    }
+    const ref = policyRefSchema.safeParse(entry);
+    if (ref.success) {
+      out.refs.push({
+        id: ref.data.id,
+        position,
+        ...(ref.data.precedence != null ? { precedence: ref.data.precedence } : {}),
+      });
+      return;
+    }
+    out.unreadable += 1;
+  });
+  return out;
+}
 
 export const appWireSchema = z.looseObject({
   id: str,
@@ -262,11 +308,30 @@ export const appWireSchema = z.looseObject({
   domain: optStr,
   type: optStr,
   aud: optStr,
-  allowed_idps: z.array(str).nullish(),
-  auto_redirect_to_identity: optBool,
-  policies: z.array(policyWireSchema).nullish(),
+  allowed_idps: z.array(str).nullish().catch(undefined),
+  auto_redirect_to_identity: optBool.catch(undefined),
+  allow_authenticate_via_warp: optBool.catch(undefined),
+  self_hosted_domains: z.array(str).nullish().catch(undefined),
+  // Each destination is `{type: 'public', uri}` or a private `{type: 'private', hostname | cidr, …}`.
+  destinations: z
+    .array(z.looseObject({ type: optStr, uri: optStr, hostname: optStr, cidr: optStr }).catch({}))
+    .nullish()
+    .catch(undefined),
+  // Read entry by entry (`readAppPolicyEntries`): a reference or an odd entry must not lose the others.
+  policies: z.array(z.unknown()).nullish(),
 });
 export type AppWire = z.infer<typeof appWireSchema>;
+
+/** Every hostname an app covers: its `destinations` (or `self_hosted_domains`), else its `domain`. */
+export function appHostnames(wire: AppWire): string[] {
+  const fromDestinations = (wire.destinations ?? []).flatMap((d) => {
+    const name = d.uri ?? d.hostname ?? d.cidr;
+    return name ? [name] : [];
+  });
+  const names = fromDestinations.length > 0 ? fromDestinations : (wire.self_hosted_domains ?? []);
+  const all = wire.domain ? [wire.domain, ...names] : names;
+  return [...new Set(all)];
+}
 
 function toApprovalGroup(wire: z.infer<typeof approvalGroupSchema>): ApprovalGroup {
   return {
@@ -279,6 +344,9 @@ function toApprovalGroup(wire: z.infer<typeof approvalGroupSchema>): ApprovalGro
 /** Wire policy → core policy; `position` (1-based) stands in for a missing precedence. */
 export function toAppPolicy(wire: PolicyWire, position: number): AppPolicy {
   const mfa = wire.mfa_config;
+  // `mfa_config` says MFA is on only when not disabled and, if it lists methods, it lists some.
+  const mfaRequired =
+    mfa != null && mfa.mfa_disabled !== true && (mfa.allowed_authenticators?.length ?? 1) > 0;
   return {
     id: wire.id,
     name: wire.name ?? wire.id,
@@ -297,13 +365,18 @@ export function toAppPolicy(wire: PolicyWire, position: number): AppPolicy {
       ? { purposeJustificationPrompt: wire.purpose_justification_prompt }
       : {}),
     ...(wire.isolation_required != null ? { isolationRequired: wire.isolation_required } : {}),
-    ...(mfa ? { mfaRequired: mfa.mfa_disabled !== true } : {}),
+    ...(mfa ? { mfaRequired } : {}),
     ...(wire.session_duration ? { sessionDuration: wire.session_duration } : {}),
   };
 }
 
-/** Wire app (GET /access/apps/{id} result, policies embedded) → core app. */
-export function toAccessApp(wire: AppWire): AccessApp {
+/**
+ * Wire app (GET /access/apps/{id} result, policies embedded) → core app. `policies`, when given,
+ * replaces the app's own entries (the adapter resolves references first); otherwise the whole
+ * policies among them are used.
+ */
+export function toAccessApp(wire: AppWire, policies?: AppPolicy[]): AccessApp {
+  const own = () => readAppPolicyEntries(wire.policies).policies.map((p) => toAppPolicy(p.wire, p.position));
   return {
     id: wire.id,
     name: wire.name ?? wire.id,
@@ -311,7 +384,7 @@ export function toAccessApp(wire: AppWire): AccessApp {
     type: wire.type ?? 'self_hosted',
     ...(wire.aud ? { aud: wire.aud } : {}),
     allowedIdps: wire.allowed_idps ?? [],
-    policies: (wire.policies ?? []).map((p, i) => toAppPolicy(p, i + 1)),
+    policies: policies ?? own(),
     ...(wire.auto_redirect_to_identity != null
       ? { autoRedirectToIdentity: wire.auto_redirect_to_identity }
       : {}),
@@ -339,10 +412,10 @@ export function toAccessGroup(wire: z.infer<typeof groupWireSchema>): AccessGrou
   };
 }
 
-export const identityProviderWireSchema = z.looseObject({ id: str, name: optStr, type: str });
+export const identityProviderWireSchema = z.looseObject({ id: str, name: optStr, type: optStr });
 
 export function toIdentityProvider(wire: z.infer<typeof identityProviderWireSchema>): IdentityProvider {
-  return { id: wire.id, name: wire.name ?? wire.type, type: wire.type };
+  return { id: wire.id, name: wire.name ?? wire.type ?? wire.id, type: wire.type ?? '' };
 }
 
 export const serviceTokenWireSchema = z.looseObject({
@@ -363,10 +436,10 @@ export function toServiceToken(wire: z.infer<typeof serviceTokenWireSchema>): Se
   };
 }
 
-export const postureRuleWireSchema = z.looseObject({ id: str, name: optStr, type: str });
+export const postureRuleWireSchema = z.looseObject({ id: str, name: optStr, type: optStr });
 
 export function toPostureRule(wire: z.infer<typeof postureRuleWireSchema>): PostureRule {
-  return { id: wire.id, name: wire.name ?? wire.type, type: wire.type };
+  return { id: wire.id, name: wire.name ?? wire.type ?? wire.id, type: wire.type ?? '' };
 }
 
 const listItemSchema = z.union([str, z.looseObject({ value: str })]);
@@ -407,10 +480,39 @@ export const lastSeenIdentityWireSchema = z.looseObject({
   idp: z.looseObject({ id: optStr, type: optStr }).nullish(),
   geo: z.looseObject({ country: optStr }).nullish(),
   devicePosture: z.record(str, postureResultSchema).nullish(),
+  ip: optStr.catch(undefined),
+  mtls_auth: z
+    .looseObject({
+      auth_status: optStr,
+      cert_presented: optBool,
+      cert_serial: optStr,
+      cert_issuer_dn: optStr,
+    })
+    .nullish()
+    .catch(undefined),
   // get-identity carries these; last_seen_identity may not.
-  groups: z.array(identityGroupSchema).nullish(),
-  amr: z.array(str).nullish(),
+  groups: z.array(identityGroupSchema).nullish().catch(undefined),
+  amr: z.array(str).nullish().catch(undefined),
 });
+
+/** The card's view of a last seen identity: IP, IdP and client certificate. */
+export function toLastSeenDetails(wire: z.infer<typeof lastSeenIdentityWireSchema>): LastSeenDetails {
+  const m = wire.mtls_auth;
+  const mtls = m
+    ? {
+        ...(m.auth_status ? { authStatus: m.auth_status } : {}),
+        ...(m.cert_presented != null ? { certPresented: m.cert_presented } : {}),
+        ...(m.cert_serial ? { certSerial: m.cert_serial } : {}),
+        ...(m.cert_issuer_dn ? { certIssuerDn: m.cert_issuer_dn } : {}),
+      }
+    : undefined;
+  return {
+    ...(wire.ip ? { ip: wire.ip } : {}),
+    ...(wire.idp?.id ? { idpId: wire.idp.id } : {}),
+    ...(wire.idp?.type ? { idpType: wire.idp.type } : {}),
+    ...(mtls && Object.keys(mtls).length > 0 ? { mtls } : {}),
+  };
+}
 
 function toPostureResult(wire: z.infer<typeof postureResultSchema>): PostureResult {
   return {

@@ -4,6 +4,7 @@ import type { ConfigurationProbe, PermissionCheck } from '../core/ports.js';
 import { PERMISSIONS } from './access-directory.js';
 import { ANALYTICS_PERMISSION, toHttpLookupError, toTransportLookupError } from './map-error.js';
 import { ACCESS_LOGIN_SETTINGS_QUERY } from './queries.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, readCappedText } from './read-capped.js';
 import type { RestClient } from './rest-client.js';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
 
@@ -80,7 +81,13 @@ export function createConfigurationProbe(options: ConfigCheckOptions): Configura
             })
           );
         }
-        const json: unknown = await response.json().catch(() => undefined);
+        const text = await readCappedText(response, DEFAULT_MAX_RESPONSE_BYTES, 'POST graphql');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
         const errors = (json as { errors?: unknown } | undefined)?.errors;
         if (!response.ok || (Array.isArray(errors) && errors.length > 0)) {
           throw toHttpLookupError(

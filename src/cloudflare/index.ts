@@ -15,6 +15,12 @@ import {
 import { createRestClient } from './rest-client.js';
 import { createUpstreamGuard, type UpstreamGuard, type UpstreamGuardOptions } from './upstream-guard.js';
 
+// The one public surface of the adapter: entry points import nothing else from `cloudflare/`.
+export { parsePolicyCase } from './access-schemas.js';
+export { createConfigurationProbe } from './config-check.js';
+export { createCloudflareHttp } from './http.js';
+export { createRestClient } from './rest-client.js';
+
 export type {
   BatchingOptions,
   Clock,

@@ -55,6 +55,12 @@ export interface IdentityLogEntry {
   allowed?: boolean;
   appDomain?: string;
   appName?: string;
+  /** The Access app's id (`app_uid` in the identity log): lets a log-only hit load the app and replay. */
+  appUid?: string;
+  /** The app's AUD tag (`metadata.aud` of a failed login). */
+  aud?: string;
+  /** The Access user's id, when the directory could resolve the entry's email to one. */
+  userUuid?: string;
   userEmail?: string;
   ipAddress?: string;
   /** The identity provider (connection) used. */

@@ -37,6 +37,8 @@ export interface StandInOptions {
   latencyMs?: number;
   /** Overrides the dataset's `settings` node (retention, window, page size, available fields). */
   settings?: Partial<AnalyticsSettings>;
+  /** `access_requests` query parameters answered with HTTP 400, as an API without that filter would. */
+  rejectLogFilters?: readonly string[];
 }
 
 /** Which requests a fault applies to: the GraphQL endpoint, any REST path, or a pattern on path + query. */
@@ -57,6 +59,8 @@ export type Fault = FaultScope &
     | { kind: 'delay'; ms: number }
     | { kind: 'graphql_errors'; errors: unknown[] }
     | { kind: 'reset' }
+    /** The normal answer, padded with an extra JSON member to about `bytes` bytes and streamed. */
+    | { kind: 'oversized'; bytes: number }
   );
 
 /** A fault as JSON for `POST /__stand-in/faults`: a RegExp target travels as `{ regex, flags? }`. */
@@ -186,6 +190,10 @@ export function fromWireFault(input: unknown): Fault {
     case 'graphql_errors':
       if (!Array.isArray(wire.errors)) throw new Error('graphql_errors fault needs an errors array');
       return { ...scope, kind: 'graphql_errors', errors: wire.errors };
+    case 'oversized':
+      if (typeof wire.bytes !== 'number' || wire.bytes < 0)
+        throw new Error('oversized fault needs bytes >= 0');
+      return { ...scope, kind: 'oversized', bytes: wire.bytes };
     case 'graphql_budget':
     case 'malformed':
     case 'reset':
@@ -193,6 +201,31 @@ export function fromWireFault(input: unknown): Fault {
     default:
       throw new Error(`unknown fault kind ${JSON.stringify(wire.kind)}`);
   }
+}
+
+const PAD_CHUNK = 'x'.repeat(64 * 1024);
+
+/**
+ * Writes `body` with a `"padding":"xxx…"` member before its closing brace, `totalBytes` long in all,
+ * chunk by chunk and honouring back-pressure, so a 150 MB answer never sits in the stand-in's memory.
+ */
+function streamPadded(res: ServerResponse, body: string, totalBytes: number): void {
+  const head = `${body.slice(0, -1)}${body.length > 2 ? ',' : ''}"padding":"`;
+  let remaining = Math.max(0, totalBytes - head.length - 2);
+  res.write(head);
+  const pump = (): void => {
+    while (remaining > 0) {
+      if (res.destroyed) return;
+      const chunk = remaining >= PAD_CHUNK.length ? PAD_CHUNK : PAD_CHUNK.slice(0, remaining);
+      remaining -= chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end('"}');
+  };
+  pump();
 }
 
 function parseJson(text: string): unknown {
@@ -267,6 +300,7 @@ export async function startCloudflareStandIn(
     status: number,
     body: string,
     headers: Record<string, string> = {},
+    padToBytes = 0,
   ): void => {
     if (closed || res.destroyed || res.writableEnded) return;
     res.writeHead(status, {
@@ -274,13 +308,18 @@ export async function startCloudflareStandIn(
       'cf-ray': `${randomBytes(8).toString('hex')}-SJC`,
       ...headers,
     });
-    res.end(body);
+    if (padToBytes > body.length && body.endsWith('}')) streamPadded(res, body, padToBytes);
+    else res.end(body);
   };
 
-  const sendRest = (res: ServerResponse, reply: RestReply): void =>
-    send(res, reply.status, JSON.stringify(reply.body));
-  const sendGraphql = (res: ServerResponse, status: number, body: CloudflareGraphqlBody): void =>
-    send(res, status, JSON.stringify(body));
+  const sendRest = (res: ServerResponse, reply: RestReply, padToBytes = 0): void =>
+    send(res, reply.status, JSON.stringify(reply.body), {}, padToBytes);
+  const sendGraphql = (
+    res: ServerResponse,
+    status: number,
+    body: CloudflareGraphqlBody,
+    padToBytes = 0,
+  ): void => send(res, status, JSON.stringify(body), {}, padToBytes);
 
   /** Returns true when the fault answered the request itself. */
   const applyFault = async (fault: Fault, req: IncomingMessage, res: ServerResponse, isGraphql: boolean) => {
@@ -309,6 +348,9 @@ export async function startCloudflareStandIn(
       case 'graphql_errors':
         send(res, 200, JSON.stringify({ data: null, errors: fault.errors }));
         return true;
+      case 'oversized':
+        // The handler answers; `send` pads its body.
+        return false;
       case 'status': {
         const body = fault.body ?? defaultStatusBody(fault.status, isGraphql, timestamp);
         const type = parseJson(body) === undefined ? 'text/plain' : 'application/json';
@@ -318,7 +360,12 @@ export async function startCloudflareStandIn(
     }
   };
 
-  const handleGraphql = async (req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> => {
+  const handleGraphql = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    padToBytes: number,
+  ): Promise<void> => {
     const timestamp = now().toISOString();
     if (bearerToken(req.headers) !== token) {
       send(res, 401, graphqlErrorBody('Unauthorized', timestamp));
@@ -341,7 +388,7 @@ export async function startCloudflareStandIn(
       settings,
       canReadAnalytics: permissions.has('Account Analytics Read'),
     });
-    sendGraphql(res, 200, result);
+    sendGraphql(res, 200, result, padToBytes);
   };
 
   const handleControl = (
@@ -407,9 +454,10 @@ export async function startCloudflareStandIn(
     if (closed) return;
     if (fault && (await applyFault(fault, req, res, isGraphql))) return;
     if (closed) return;
+    const padToBytes = fault?.kind === 'oversized' ? fault.bytes : 0;
 
     if (isGraphql) {
-      await handleGraphql(req, res, body);
+      await handleGraphql(req, res, body, padToBytes);
       return;
     }
     if (!url.pathname.startsWith(`${API_PREFIX}/`)) {
@@ -430,7 +478,9 @@ export async function startCloudflareStandIn(
         permissions,
         dataset,
         tokenId,
+        ...(options.rejectLogFilters ? { rejectLogFilters: options.rejectLogFilters } : {}),
       }),
+      padToBytes,
     );
   };
 

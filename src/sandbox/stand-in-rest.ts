@@ -17,12 +17,16 @@ export interface V4Message {
   message: string;
 }
 
+/**
+ * `result_info` of a list. Access endpoints send `{page, per_page, count, total_count}` and no
+ * `total_pages` (the published OpenAPI's `access_result_info`); others add `total_pages`.
+ */
 export interface ResultInfo {
   page: number;
   per_page: number;
   count: number;
   total_count: number;
-  total_pages: number;
+  total_pages?: number;
 }
 
 /** Cloudflare's v4 envelope. */
@@ -47,6 +51,8 @@ export interface RestRequest {
   permissions: ReadonlySet<Permission>;
   dataset: SampleDataset;
   tokenId: string;
+  /** `access_requests` filters this account refuses with HTTP 400 (an API without them). */
+  rejectLogFilters?: readonly string[];
 }
 
 export function v4Failure(status: number, code: number, message: string): RestReply {
@@ -73,19 +79,43 @@ function intParam(query: URLSearchParams, name: string, fallback: number, min: n
   return Math.min(max, Math.max(min, n));
 }
 
-const MAX_PER_PAGE = 1000;
+/**
+ * How each list pages: its default and maximum `per_page` (a larger ask is cut to the maximum and
+ * the applied value echoed), and whether `result_info` carries `total_pages`. Documented maxima:
+ * app and reusable policies and identity providers, default 200/100/200, max 1000
+ * (cloudflare-typescript @faaaf89, 2026-08-18). The Access lists' `result_info` schema has no
+ * `total_pages` (OpenAPI `access_result_info`). Lists whose maximum is not published get 50 here,
+ * so the bot's paging over a capped endpoint is exercised.
+ */
+interface Paging {
+  defaultPerPage: number;
+  maxPerPage: number;
+  totalPages: boolean;
+}
+const access = (defaultPerPage: number, maxPerPage: number): Paging => ({
+  defaultPerPage,
+  maxPerPage,
+  totalPages: false,
+});
+const PAGING = {
+  apps: access(25, 50),
+  appPolicies: access(200, 1000),
+  reusablePolicies: access(100, 1000),
+  groups: access(25, 50),
+  identityProviders: access(200, 1000),
+  serviceTokens: access(25, 50),
+  users: access(25, 50),
+  failedLogins: access(25, 50),
+  postureRules: { defaultPerPage: 25, maxPerPage: 50, totalPages: true },
+  gatewayListItems: { defaultPerPage: 50, maxPerPage: 50, totalPages: true },
+} as const satisfies Record<string, Paging>;
 
-function paginate(items: readonly unknown[], query: URLSearchParams, defaultPerPage: number): RestReply {
-  const perPage = intParam(query, 'per_page', defaultPerPage, 1, MAX_PER_PAGE);
+function paginate(items: readonly unknown[], query: URLSearchParams, paging: Paging): RestReply {
+  const perPage = intParam(query, 'per_page', paging.defaultPerPage, 1, paging.maxPerPage);
   const page = intParam(query, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
   const slice = items.slice((page - 1) * perPage, page * perPage);
-  return ok(slice, {
-    page,
-    per_page: perPage,
-    count: slice.length,
-    total_count: items.length,
-    total_pages: Math.ceil(items.length / perPage),
-  });
+  const info: ResultInfo = { page, per_page: perPage, count: slice.length, total_count: items.length };
+  return ok(slice, paging.totalPages ? { ...info, total_pages: Math.ceil(items.length / perPage) } : info);
 }
 
 const contains = (haystack: string, needle: string): boolean =>
@@ -149,12 +179,12 @@ const ROUTES: Route[] = [
     apps = textFilter(apps, req.query, 'search', (a) => `${a.name} ${a.domain}`);
     const aud = req.query.get('aud');
     if (aud) apps = apps.filter((a) => a.aud === aud);
-    return paginate(apps, req.query, 25);
+    return paginate(apps, req.query, PAGING.apps);
   }),
   route(`${ACCOUNT}/access/apps/([^/]+)`, APPS, ([, appId], req) => byId(req.dataset.apps, appId, req)),
   route(`${ACCOUNT}/access/apps/([^/]+)/policies`, APPS, ([, appId], req) => {
     const app = req.dataset.apps.find((a) => a.id === appId);
-    return app ? paginate(app.policies, req.query, 200) : unknownObject(req.path);
+    return app ? paginate(app.policies, req.query, PAGING.appPolicies) : unknownObject(req.path);
   }),
   route(`${ACCOUNT}/access/apps/([^/]+)/policies/([^/]+)`, APPS, ([, appId, policyId], req) => {
     const app = req.dataset.apps.find((a) => a.id === appId);
@@ -164,7 +194,7 @@ const ROUTES: Route[] = [
     paginate(
       req.dataset.reusablePolicies.map((p) => withAppCount(p.id, p, req.dataset)),
       req.query,
-      100,
+      PAGING.reusablePolicies,
     ),
   ),
   route(`${ACCOUNT}/access/policies/([^/]+)`, APPS, ([, policyId], req) => {
@@ -175,12 +205,12 @@ const ROUTES: Route[] = [
     paginate(
       textFilter(req.dataset.groups, req.query, 'name', (g) => g.name),
       req.query,
-      25,
+      PAGING.groups,
     ),
   ),
   route(`${ACCOUNT}/access/groups/([^/]+)`, ORG, ([, id], req) => byId(req.dataset.groups, id, req)),
   route(`${ACCOUNT}/access/identity_providers`, ORG, (_p, req) =>
-    paginate(req.dataset.identityProviders, req.query, 200),
+    paginate(req.dataset.identityProviders, req.query, PAGING.identityProviders),
   ),
   route(`${ACCOUNT}/access/identity_providers/([^/]+)`, ORG, ([, id], req) =>
     byId(req.dataset.identityProviders, id, req),
@@ -189,13 +219,13 @@ const ROUTES: Route[] = [
     let tokens = req.dataset.serviceTokens;
     tokens = textFilter(tokens, req.query, 'name', (t) => t.name);
     tokens = textFilter(tokens, req.query, 'search', (t) => `${t.name} ${t.client_id}`);
-    return paginate(tokens, req.query, 25);
+    return paginate(tokens, req.query, PAGING.serviceTokens);
   }),
   route(`${ACCOUNT}/access/service_tokens/([^/]+)`, TOKENS, ([, id], req) =>
     byId(req.dataset.serviceTokens, id, req),
   ),
   route(`${ACCOUNT}/devices/posture`, POSTURE, (_p, req) =>
-    paginate(req.dataset.postureRules, req.query, 25),
+    paginate(req.dataset.postureRules, req.query, PAGING.postureRules),
   ),
   route(`${ACCOUNT}/devices/posture/([^/]+)`, POSTURE, ([, id], req) =>
     byId(req.dataset.postureRules, id, req),
@@ -209,7 +239,7 @@ const ROUTES: Route[] = [
   }),
   route(`${ACCOUNT}/gateway/lists/([^/]+)/items`, ZERO_TRUST, ([, listId], req) => {
     const found = req.dataset.gatewayLists.find((l) => l.id === listId);
-    return found ? paginate(found.items, req.query, 50) : unknownObject(req.path);
+    return found ? paginate(found.items, req.query, PAGING.gatewayListItems) : unknownObject(req.path);
   }),
   route(`${ACCOUNT}/access/users`, AUDIT, (_p, req) => {
     let users = req.dataset.users;
@@ -217,11 +247,11 @@ const ROUTES: Route[] = [
     if (email) users = users.filter((u) => sameText(u.email, email));
     users = textFilter(users, req.query, 'name', (u) => u.name);
     users = textFilter(users, req.query, 'search', (u) => `${u.email} ${u.name}`);
-    return paginate(users, req.query, 25);
+    return paginate(users, req.query, PAGING.users);
   }),
   route(`${ACCOUNT}/access/users/([^/]+)/failed_logins`, AUDIT, ([, userId], req) => {
     const logins = userId === undefined ? undefined : req.dataset.failedLogins[userId];
-    return logins ? paginate(logins, req.query, 25) : unknownObject(req.path);
+    return logins ? paginate(logins, req.query, PAGING.failedLogins) : unknownObject(req.path);
   }),
   route(`${ACCOUNT}/access/users/([^/]+)/last_seen_identity`, AUDIT, ([, userId], req) => {
     const identity = userId === undefined ? undefined : req.dataset.lastSeenIdentities[userId];
@@ -235,23 +265,60 @@ function withAppCount(policyId: string, policy: object, dataset: SampleDataset):
   return { ...policy, app_count: appCount };
 }
 
+/** Largest `per_page` / `limit` the identity log honours here (the legacy `limit` went to 1 000). */
+const LOG_MAX_PER_PAGE = 1000;
+
+/** `eq` (default) or `neq` on one field, as `<field>Op` says. */
+function opFilter(query: URLSearchParams, name: string, actual: string): boolean {
+  const wanted = query.get(name);
+  if (wanted === null || wanted === '') return true;
+  const equal = sameText(actual, wanted);
+  return query.get(`${name}Op`) === 'neq' ? !equal : equal;
+}
+
+/**
+ * `GET /access/logs/access_requests` as documented (developers.cloudflare.com/api/resources/
+ * zero_trust/subresources/access/subresources/logs/subresources/access_requests/methods/list):
+ * `since`/`until`, `direction` (default desc), `page`/`per_page` (legacy `limit` when no
+ * `per_page`), `email` as a substring unless `email_exact=true` or `emailOp=eq` (`neq` excludes),
+ * and `eq`/`neq` filters on ray_id, app_uid, allowed, idp (the connection), non_identity. Its
+ * `result_info` carries `total_count: 0` whatever the rows, as a live account was seen to answer.
+ */
 function accessRequests(req: RestRequest): RestReply {
   const { query } = req;
+  const refused = (req.rejectLogFilters ?? []).find((name) => query.has(name));
+  if (refused) return v4Failure(400, 10001, `unknown query parameter: ${refused}`);
   const since = Date.parse(query.get('since') ?? '');
   const until = Date.parse(query.get('until') ?? '');
   const email = query.get('email');
-  const limit = intParam(query, 'limit', 25, 1, MAX_PER_PAGE);
+  const exact = query.get('email_exact') === 'true' || query.get('emailOp') === 'eq';
+  const excludeEmail = query.get('emailOp') === 'neq';
+  const perPage = query.has('per_page')
+    ? intParam(query, 'per_page', 25, 1, LOG_MAX_PER_PAGE)
+    : intParam(query, 'limit', 25, 1, LOG_MAX_PER_PAGE);
+  const page = intParam(query, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
   const ascending = query.get('direction') === 'asc';
   const rows = req.dataset.accessRequests
     .filter((row) => {
-      const t = Date.parse(row.created_at);
-      if (!Number.isNaN(since) && t < since) return false;
-      if (!Number.isNaN(until) && t > until) return false;
-      return !email || sameText(row.user_email, email);
+      const t = Date.parse(row.created_at ?? '');
+      if (!Number.isNaN(since) && !(t >= since)) return false;
+      if (!Number.isNaN(until) && !(t <= until)) return false;
+      if (email) {
+        const value = row.user_email ?? '';
+        const matches = exact ? sameText(value, email) : contains(value, email);
+        if (matches === excludeEmail) return false;
+      }
+      return (
+        opFilter(query, 'ray_id', row.ray_id ?? '') &&
+        opFilter(query, 'app_uid', row.app_uid ?? '') &&
+        opFilter(query, 'allowed', String(row.allowed ?? '')) &&
+        opFilter(query, 'idp', row.connection ?? '') &&
+        opFilter(query, 'non_identity', 'false')
+      );
     })
-    .sort((a, b) => (ascending ? 1 : -1) * a.created_at.localeCompare(b.created_at));
-  const page = rows.slice(0, limit);
-  return ok(page, { page: 1, per_page: limit, count: page.length, total_count: rows.length, total_pages: 1 });
+    .sort((a, b) => (ascending ? 1 : -1) * (a.created_at ?? '').localeCompare(b.created_at ?? ''));
+  const slice = rows.slice((page - 1) * perPage, page * perPage);
+  return ok(slice, { page, per_page: perPage, count: slice.length, total_count: 0 });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { loginEventFromLog } from '../core/access-event.js';
 import { toLookupFailure } from '../core/errors.js';
 import { explainLogin } from '../core/explain/explain-denial.js';
 import { explainEvent } from '../core/explain/explain-event.js';
@@ -76,6 +77,30 @@ export async function explainRayIds(
       }
       if (lookup.kind === 'not_found') {
         const { found, gaps } = await logs;
+        const logged = found.get(rayId);
+        // A Ray ID only the identity log has, with its app named: replay that app's policies.
+        if (logged?.appUid) {
+          const event = loginEventFromLog({ ...logged, appUid: logged.appUid });
+          const enriched = await deps.directory.enrich(event, now);
+          if (enriched.app) {
+            const { policies, ...explanation } = explainLogin(
+              event,
+              enriched.app,
+              enriched.context,
+              enriched.names,
+            );
+            return {
+              rayId,
+              outcome: explanation.decision,
+              event,
+              names: enriched.names,
+              explanation,
+              policies,
+              searched: lookup.searched,
+              ...(enriched.recentFailedLogins ? { recentFailedLogins: enriched.recentFailedLogins } : {}),
+            };
+          }
+        }
         return {
           rayId,
           outcome: 'not_found',

@@ -48,7 +48,7 @@ async function failure(promise: Promise<unknown>): Promise<LookupError> {
 describe('Cloudflare REST v4 client against the stand-in', () => {
   it('follows pagination to the last page', async () => {
     const apps = await client(2).list(appsPath(), appSchema, PERMISSION);
-    expect(apps.map((a) => a.id)).toEqual(standIn.dataset.apps.map((a) => a.id));
+    expect(apps.items.map((a) => a.id)).toEqual(standIn.dataset.apps.map((a) => a.id));
     expect(standIn.requests.length).toBe(Math.ceil(standIn.dataset.apps.length / 2));
     expect(standIn.requests.map((r) => r.query.page)).toEqual(standIn.requests.map((_, i) => String(i + 1)));
   });

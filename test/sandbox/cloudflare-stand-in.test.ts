@@ -453,27 +453,33 @@ describe('REST', () => {
     expect(wrong.json.success).toBe(false);
   });
 
-  it('paginates lists with page/per_page and result_info until every app is read', async () => {
+  it('pages Access lists like Cloudflare: total_count and per_page, no total_pages, per_page capped', async () => {
     const seen: string[] = [];
     let page = 1;
-    let totalPages = 1;
+    let reply: Awaited<ReturnType<typeof rest>>;
     do {
-      const reply = await rest(`${account()}/access/apps?per_page=2&page=${page}`);
+      reply = await rest(`${account()}/access/apps?per_page=2&page=${page}`);
       expect(reply.status).toBe(200);
-      expect(reply.json.result_info).toMatchObject({
+      expect(reply.json.result_info).toEqual({
         page,
         per_page: 2,
         count: reply.json.result.length,
         total_count: cf.dataset.apps.length,
       });
-      totalPages = reply.json.result_info.total_pages;
       seen.push(...reply.json.result.map((a: { id: string }) => a.id));
       page += 1;
-    } while (page <= totalPages);
-    expect(totalPages).toBe(Math.ceil(cf.dataset.apps.length / 2));
+    } while (seen.length < reply.json.result_info.total_count);
     expect(seen).toEqual(cf.dataset.apps.map((a) => a.id));
-    const beyond = await rest(`${account()}/access/apps?per_page=2&page=${totalPages + 1}`);
+    const beyond = await rest(`${account()}/access/apps?per_page=2&page=${page}`);
     expect(beyond.json.result).toEqual([]);
+    // Asking above an endpoint's maximum gets the maximum, echoed in result_info.per_page.
+    const capped = await rest(`${account()}/access/service_tokens?per_page=1000`);
+    expect(capped.json.result_info.per_page).toBe(50);
+    const policies = await rest(`${account()}/access/policies?per_page=5000`);
+    expect(policies.json.result_info.per_page).toBe(1000);
+    // Device posture (not an Access list) still sends total_pages.
+    const posture = await rest(`${account()}/devices/posture?per_page=2`);
+    expect(posture.json.result_info.total_pages).toBe(Math.ceil(cf.dataset.postureRules.length / 2));
   });
 
   it('serves apps (with embedded policies), policies, groups, IdPs, tokens and posture rules by id', async () => {
@@ -535,11 +541,58 @@ describe('REST', () => {
     const since = new Date(NOW.getTime() - 3 * 3_600_000).toISOString();
     const reply = await rest(`${account()}/access/logs/access_requests?since=${since}&direction=asc&limit=2`);
     const expected = all
-      .filter((r) => r.created_at >= since)
-      .sort((a, b) => a.created_at.localeCompare(b.created_at))
+      .filter((r) => (r.created_at ?? '') >= since)
+      .sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? ''))
       .slice(0, 2);
     expect(reply.json.result).toEqual(expected);
     expect(expected.length).toBe(2);
+  });
+
+  it('pages the identity log and applies its documented filters', async () => {
+    const all = cf.dataset.accessRequests;
+    const log = (query: string) => rest(`${account()}/access/logs/access_requests?${query}`);
+    // page/per_page, newest first; total_count is 0 whatever the rows, as Cloudflare was seen to send.
+    const first = await log('per_page=3&page=1');
+    const second = await log('per_page=3&page=2');
+    expect(first.json.result_info).toEqual({ page: 1, per_page: 3, count: 3, total_count: 0 });
+    expect([...first.json.result, ...second.json.result]).toEqual(
+      [...all].sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? '')).slice(0, 6),
+    );
+    // email is a substring match unless email_exact=true.
+    const alice = cf.dataset.users.find((u) => u.email.startsWith('alice'));
+    if (!alice) throw new Error('dataset needs Alice');
+    const domain = alice.email.slice(alice.email.indexOf('@'));
+    const byDomain = await log(`email=${encodeURIComponent(domain)}&per_page=1000`);
+    expect(byDomain.json.result.length).toBe(all.filter((r) => r.user_email?.endsWith(domain)).length);
+    const exact = await log(`email=${encodeURIComponent(domain)}&email_exact=true`);
+    expect(exact.json.result).toEqual([]);
+    const mine = await log(
+      `email=${encodeURIComponent(alice.email.toUpperCase())}&email_exact=true&per_page=1000`,
+    );
+    expect(mine.json.result.length).toBe(all.filter((r) => r.user_email === alice.email).length);
+    // ray_id with ray_idOp=eq / neq, app_uid, allowed.
+    const one = await log(`ray_id=${SAMPLE_RAY.identityLogOnly}&ray_idOp=eq`);
+    expect(one.json.result.map((r: { ray_id: string }) => r.ray_id)).toEqual([SAMPLE_RAY.identityLogOnly]);
+    const others = await log(`ray_id=${SAMPLE_RAY.identityLogOnly}&ray_idOp=neq&per_page=1000`);
+    expect(others.json.result.length).toBe(all.length - 1);
+    const denied = await log('allowed=false&per_page=1000');
+    expect(denied.json.result.length).toBe(all.filter((r) => r.allowed === false).length);
+    // The sample holds rows the spec allows: no Ray ID, no `allowed`.
+    expect(all.some((r) => r.ray_id === undefined)).toBe(true);
+    expect(all.some((r) => r.ray_id !== undefined && r.allowed === undefined)).toBe(true);
+  });
+
+  it('can refuse an identity-log filter with HTTP 400, as an API without it would', async () => {
+    const strict = await startCloudflareStandIn({ rejectLogFilters: ['ray_id'] });
+    try {
+      const reply = await fetch(
+        `${strict.apiUrl}/accounts/${strict.dataset.accountId}/access/logs/access_requests?ray_id=00&ray_idOp=eq`,
+        { headers: { authorization: `Bearer ${strict.token}` } },
+      );
+      expect(reply.status).toBe(400);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('answers an unknown object id with 404 code 7003 and an unknown route with 404 code 7000', async () => {

@@ -107,7 +107,7 @@ describe('secrets never leave the bot', () => {
         },
         stdout: (t) => out.push(t),
         stderr: (t) => out.push(t),
-        readStdin: () => undefined,
+        readStdin: async () => undefined,
         readFile: () => '',
       });
     }
