@@ -160,7 +160,7 @@ export interface SlackConfig {
 
 /** How the process runs under a supervisor: health port, shutdown bound, how long Slack may be gone. */
 export interface RuntimeConfig {
-  /** Socket Mode: serve `/healthz` on this port (HTTP mode serves it on PORT). */
+  /** Serve `/healthz` on this port (Socket Mode's only listener; HTTP mode also answers it on PORT). */
   healthPort?: number;
   /** SIGTERM/SIGINT: one deadline for the whole drain; the process exits within it + 2 s. */
   shutdownDrainMs: number;

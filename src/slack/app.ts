@@ -27,7 +27,7 @@ export interface SlackAppOptions {
   apiUrl: string;
   port: number;
   host: string;
-  /** Socket Mode: serve `/healthz` on this port (0 = any free port); HTTP mode serves it on `port`. */
+  /** Serve `/healthz` on this port too (0 = any free port); HTTP mode also answers it on `port`. */
   healthPort?: number | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** The bot's identity from `auth.test`; given, Bolt makes no `auth.test` call of its own. */
@@ -158,11 +158,14 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
     app,
     health,
     async start() {
-      if (socketReceiver) {
-        await socketReceiver.start();
+      const startHealth = async () => {
         if (options.healthPort === undefined) return {};
         healthServer = await startHealthServer(options.healthPort, options.host, health);
         return { healthPort: healthServer.port };
+      };
+      if (socketReceiver) {
+        await socketReceiver.start();
+        return startHealth();
       }
       // Our own server around Bolt's request listener: /healthz, a 503 while draining, and closing
       // idle and stalled connections at shutdown (HTTPReceiver.stop waits for every one to end).
@@ -185,7 +188,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
       });
       server = created;
       listening = true;
-      return { port: (created.address() as AddressInfo).port };
+      return { port: (created.address() as AddressInfo).port, ...(await startHealth()) };
     },
     async drain(until) {
       draining = true;
