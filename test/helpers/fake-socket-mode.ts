@@ -69,8 +69,11 @@ export interface FakeSocketMode {
   acks: RecordedAck[];
   /** Protocol violations by the client: acks for unknown envelopes, on the wrong link, twice, not JSON. */
   violations: string[];
-  /** Envelopes that found no live link, and re-sends of un-acked events. */
-  stats: { undelivered: number; resent: number; upgradesRefused: number; helloSent: number };
+  /**
+   * Envelopes that found no live link, re-sends of un-acked events, refused upgrades, hellos, and
+   * gaps: how often, after the first hello, the app was left with no live link at all.
+   */
+  stats: { undelivered: number; resent: number; upgradesRefused: number; helloSent: number; gaps: number };
   close(): Promise<void>;
 }
 
@@ -93,7 +96,9 @@ export async function startFakeSocketMode(options: FakeSocketModeOptions = {}): 
   const links = new Set<Link>();
   const acks: RecordedAck[] = [];
   const violations: string[] = [];
-  const stats = { undelivered: 0, resent: 0, upgradesRefused: 0, helloSent: 0 };
+  const stats = { undelivered: 0, resent: 0, upgradesRefused: 0, helloSent: 0, gaps: 0 };
+  let everLive = false;
+  let inGap = false;
   const ackWaiters = new Map<string, Array<(ack: RecordedAck) => void>>();
   const linkWaiters = new Set<() => void>();
   const retryTimers = new Set<NodeJS.Timeout>();
@@ -119,6 +124,14 @@ export async function startFakeSocketMode(options: FakeSocketModeOptions = {}): 
   };
 
   const notifyLinks = () => {
+    const live = liveLinks().length;
+    if (live > 0) {
+      everLive = true;
+      inGap = false;
+    } else if (everLive && !inGap) {
+      inGap = true;
+      stats.gaps += 1;
+    }
     for (const waiter of [...linkWaiters]) waiter();
   };
 
@@ -198,8 +211,9 @@ export async function startFakeSocketMode(options: FakeSocketModeOptions = {}): 
     ackWaiters.delete(envelopeId);
   }
 
-  const liveLinks = () =>
-    [...links].filter((link) => link.live && !link.stalled && link.ws.readyState === link.ws.OPEN);
+  function liveLinks() {
+    return [...links].filter((link) => link.live && !link.stalled && link.ws.readyState === link.ws.OPEN);
+  }
 
   function deliver(
     type: EnvelopeType,

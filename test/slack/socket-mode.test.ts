@@ -118,6 +118,7 @@ describe('Socket Mode against a protocol-faithful fake', () => {
   it('opens the next link on `warning` and drops the old one only after, so no command is missed', async () => {
     await h.socket.waitForLiveLinks(1);
     const [old] = h.socket.links().filter((link) => link.live);
+    const gaps = h.socket.stats.gaps;
     h.socket.disconnect('warning', old?.id);
     await h.socket.waitForLiveLinks(2);
     h.socket.disconnect('refresh_requested', old?.id);
@@ -131,6 +132,8 @@ describe('Socket Mode against a protocol-faithful fake', () => {
     await h.socket.waitForAck(sent.envelopeId);
     await h.slack.waitFor((r) => r.path === '/response/sm-refresh', 8_000);
     expect(h.socket.stats.undelivered).toBe(0);
+    // At no moment was the app without a live link.
+    expect(h.socket.stats.gaps).toBe(gaps);
     // The app token went into every apps.connections.open.
     const opens = h.slack.requests.filter((r) => r.path === '/api/apps.connections.open');
     expect(opens.length).toBeGreaterThanOrEqual(1);
