@@ -91,10 +91,8 @@ const slackSchema = z.object({
       .string({ error: 'is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
       .startsWith('xoxb-', 'must be a bot token starting with xoxb- (OAuth & Permissions page)'),
   ),
-  SLACK_SIGNING_SECRET: z.preprocess(
-    blankToUndefined,
-    z.string({ error: 'is required: Basic Information › App Credentials › Signing Secret' }),
-  ),
+  // Required in HTTP mode only (checked in loadSlackConfig): Socket Mode never sees a signed request.
+  SLACK_SIGNING_SECRET: z.preprocess(blankToUndefined, z.string().optional()),
   SLACK_APP_TOKEN: z.preprocess(
     blankToUndefined,
     z
@@ -172,7 +170,9 @@ export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 
 export interface SlackConfig {
   botToken: string;
-  signingSecret: string;
+  /** HTTP mode only. */
+  signingSecret?: string;
+  /** Socket Mode only. */
   appToken?: string;
   socketMode: boolean;
   apiUrl: string;
@@ -192,9 +192,20 @@ export interface SlackConfig {
   staffUsergroupId?: string;
 }
 
+/** How the process runs under a supervisor: health port, shutdown bound, how long Slack may be gone. */
+export interface RuntimeConfig {
+  /** Serve `/healthz` on this port (Socket Mode's only listener; HTTP mode also answers it on PORT). */
+  healthPort?: number;
+  /** SIGTERM/SIGINT: one deadline for the whole drain; the process exits within it + 2 s. */
+  shutdownDrainMs: number;
+  /** Socket Mode: with no link to Slack this long, exit non-zero so the supervisor restarts the bot. */
+  slackOfflineExitMs: number;
+}
+
 export interface Config {
   cloudflare: CloudflareConfig;
   slack: SlackConfig;
+  runtime: RuntimeConfig;
 }
 
 /** A configuration problem, with one line per variable naming it and the fix; never echoes a value. */
@@ -240,16 +251,23 @@ export function loadCloudflareConfig(env: Env): CloudflareConfig {
 export function loadSlackConfig(env: Env): SlackConfig {
   const s = parse(slackSchema, env);
   const socketMode = s.SLACK_SOCKET_MODE ?? s.SLACK_APP_TOKEN !== undefined;
+  // Each mode requires only the secret it uses.
   if (socketMode && s.SLACK_APP_TOKEN === undefined) {
     throw new ConfigError([
       'SLACK_APP_TOKEN is required in Socket Mode: create an app-level token with connections:write ' +
         '(Basic Information › App-Level Tokens), or set SLACK_SOCKET_MODE=false to use HTTP mode',
     ]);
   }
+  if (!socketMode && s.SLACK_SIGNING_SECRET === undefined) {
+    throw new ConfigError([
+      'SLACK_SIGNING_SECRET is required in HTTP mode: Basic Information › App Credentials › Signing ' +
+        'Secret, or set SLACK_APP_TOKEN to use Socket Mode',
+    ]);
+  }
   return {
     botToken: s.SLACK_BOT_TOKEN,
-    signingSecret: s.SLACK_SIGNING_SECRET,
-    ...(s.SLACK_APP_TOKEN === undefined ? {} : { appToken: s.SLACK_APP_TOKEN }),
+    ...(socketMode || s.SLACK_SIGNING_SECRET === undefined ? {} : { signingSecret: s.SLACK_SIGNING_SECRET }),
+    ...(!socketMode || s.SLACK_APP_TOKEN === undefined ? {} : { appToken: s.SLACK_APP_TOKEN }),
     socketMode,
     apiUrl: s.SLACK_API_URL,
     port: s.PORT,
@@ -264,11 +282,41 @@ export function loadSlackConfig(env: Env): SlackConfig {
   };
 }
 
+const runtimeSchema = z.object({
+  HEALTH_PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a port number from 0 to 65535' })
+      .int({ error: 'must be a port number from 0 to 65535' })
+      .min(0, { error: 'must be a port number from 0 to 65535' })
+      .max(65_535, { error: 'must be a port number from 0 to 65535' })
+      .optional(),
+  ),
+  SHUTDOWN_DRAIN_MS: wholeNumber(10_000, 0, 600_000, 'milliseconds to finish answers at shutdown'),
+  SLACK_OFFLINE_EXIT_MS: wholeNumber(
+    300_000,
+    1_000,
+    86_400_000,
+    'milliseconds without a Socket Mode link before the bot exits',
+  ),
+});
+
+/** Reads how the process runs under a supervisor. */
+export function loadRuntimeConfig(env: Env): RuntimeConfig {
+  const r = parse(runtimeSchema, env);
+  return {
+    ...(r.HEALTH_PORT === undefined ? {} : { healthPort: r.HEALTH_PORT }),
+    shutdownDrainMs: r.SHUTDOWN_DRAIN_MS,
+    slackOfflineExitMs: r.SLACK_OFFLINE_EXIT_MS,
+  };
+}
+
 /** Reads and validates the whole environment once; reports every problem at the same time. */
 export function loadConfig(env: Env): Config {
   const problems: string[] = [];
   let cloudflare: CloudflareConfig | undefined;
   let slack: SlackConfig | undefined;
+  let runtime: RuntimeConfig | undefined;
   try {
     cloudflare = loadCloudflareConfig(env);
   } catch (error) {
@@ -281,6 +329,12 @@ export function loadConfig(env: Env): Config {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
-  if (!cloudflare || !slack) throw new ConfigError(problems);
-  return { cloudflare, slack };
+  try {
+    runtime = loadRuntimeConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (!cloudflare || !slack || !runtime) throw new ConfigError(problems);
+  return { cloudflare, slack, runtime };
 }

@@ -5,28 +5,108 @@ import { createCloudflareHttp } from './cloudflare/http.js';
 import { createCloudflareAdapters } from './cloudflare/index.js';
 import { createRestClient } from './cloudflare/rest-client.js';
 import { ConfigError, type Env, loadConfig } from './config.js';
-import { LookupError } from './core/errors.js';
+import { LookupError, toLookupFailure } from './core/errors.js';
 import type { PermissionCheck } from './core/ports.js';
-import {
-  checkStaffChannels,
-  createButtonCodec,
-  createMemoryDedupeStore,
-  createSlackApp,
-  type SlackRuntime,
-} from './slack/index.js';
-import { explainRayIds } from './usecases/explain-ray-ids.js';
+import { extractRayIds } from './core/ray-id.js';
+import type { ExplainReport } from './core/report.js';
+import { createSlackApp, type SlackRuntime } from './slack/app.js';
+import { verifyBotToken } from './slack/bot-token.js';
+import type { CloudflareHealth, HealthSnapshot } from './slack/health.js';
+import { checkStaffChannels, createButtonCodec, createMemoryDedupeStore } from './slack/index.js';
+import { SlackRuntimeError } from './slack/slack-runtime-error.js';
+import type { SocketTimings } from './slack/socket-connection.js';
+import { type ExplainRequest, explainRayIds } from './usecases/explain-ray-ids.js';
 
 export interface RunningBot {
   slack: SlackRuntime;
   port?: number;
+  /** Socket Mode with HEALTH_PORT: where `/healthz` answers. */
+  healthPort?: number;
+  health(): HealthSnapshot;
+  /**
+   * Stops taking work, lets answers finish until SHUTDOWN_DRAIN_MS, then answers what is still
+   * looking up as interrupted, destroys the Cloudflare pools and closes every connection. Resolves
+   * within SHUTDOWN_DRAIN_MS + about 1.5 s.
+   */
   stop(): Promise<void>;
 }
 
+export interface StartBotOptions {
+  /** Socket Mode timings (tests shorten them). */
+  socketTimings?: Partial<SocketTimings>;
+  /** After start, Slack is gone for good; the process exits non-zero (default: log only). */
+  onFatal?: (error: SlackRuntimeError) => void;
+}
+
+/** After the drain deadline, interrupted lookups get this long to post their answers. */
+const ANSWER_GRACE_MS = 1_200;
+const INTERRUPTED_MESSAGE = 'The lookup was interrupted by a restart of the bot — ask again.';
+
+/** The report a lookup cut short by shutdown answers with: one `interrupted` card per Ray ID. */
+function interruptedReport(request: ExplainRequest): ExplainReport {
+  const { rayIds, total, skipped } = extractRayIds(request.text);
+  const failure = toLookupFailure(new LookupError('interrupted', { safeMessage: INTERRUPTED_MESSAGE }));
+  return {
+    results: rayIds.map((rayId) => ({ rayId, outcome: 'error', failure })),
+    totalRayIds: total,
+    skippedRayIds: skipped,
+    paste: { kind: 'plain' },
+  };
+}
+
+/** Resolves with the lookup, or with the interrupted report as soon as `signal` aborts. */
+function interruptible(
+  signal: AbortSignal,
+  request: ExplainRequest,
+  lookup: () => Promise<ExplainReport>,
+): Promise<ExplainReport> {
+  if (signal.aborted) return Promise.resolve(interruptedReport(request));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(interruptedReport(request));
+    signal.addEventListener('abort', onAbort, { once: true });
+    lookup().then(
+      (report) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(report);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+const CLOUDFLARE_FAILURES = new Set([
+  'cloudflare_auth',
+  'cloudflare_permission',
+  'upstream_rate_limited',
+  'upstream_unavailable',
+  'upstream_timeout',
+  'upstream_bad_response',
+  'upstream_query_error',
+  'dataset_unavailable',
+]);
+
 /** Wires config, Cloudflare adapters, the use case and Slack; the one place that builds adapters for the bot. */
-export async function startBot(env: Env, log: (line: string) => void = console.log): Promise<RunningBot> {
+export async function startBot(
+  env: Env,
+  log: (line: string) => void = console.log,
+  options: StartBotOptions = {},
+): Promise<RunningBot> {
   const config = loadConfig(env);
-  const cloudflare = createCloudflareAdapters(config.cloudflare);
   const now = () => new Date();
+  const logLine = (entry: Record<string, unknown>) =>
+    log(JSON.stringify({ time: now().toISOString(), ...entry }));
+  // The bot token first: a wrong or revoked one must stop the start, not leave a bot that acks and
+  // never answers. Bolt then gets the identity and makes no auth.test call of its own.
+  const botIdentity = await verifyBotToken({
+    apiUrl: config.slack.apiUrl,
+    token: config.slack.botToken,
+    giveUpAfterMs: Math.min(config.runtime.slackOfflineExitMs, 60_000),
+  });
+
+  const cloudflare = createCloudflareAdapters(config.cloudflare);
   // The App Home's check uses its own small pool so a slow probe never queues behind lookups.
   const probeHttp = createCloudflareHttp({ timeoutMs: config.cloudflare.timeoutMs, connections: 2 });
   const probe = createConfigurationProbe({
@@ -50,49 +130,78 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
     }
     return lastCheck.checks;
   };
-  const logLine = (entry: Record<string, unknown>) =>
-    log(JSON.stringify({ time: now().toISOString(), ...entry }));
-  const slack = createSlackApp(config.slack, {
-    now,
-    helpdeskChannelIds: new Set(config.slack.helpdeskChannelIds),
-    staffChannelIds: new Set(config.slack.staffChannelIds),
-    // Replicas must share the key: a configured one, else one derived from a secret they all have.
-    buttons: createButtonCodec(config.slack.buttonKey ?? config.slack.signingSecret ?? config.slack.botToken),
-    searchFurther: config.slack.searchFurther,
-    dedupe: createMemoryDedupeStore(),
-    checkConfiguration,
-    audit: (entry) => log(JSON.stringify(entry)),
-    // Only the error's name and code: messages of HTTP client errors can quote requests.
-    onUnexpected: (error) =>
-      logLine({
-        level: 'error',
-        msg: 'unexpected failure',
-        error: error instanceof Error ? error.name : typeof error,
-        ...(error instanceof Error && 'code' in error ? { code: String(error.code) } : {}),
-      }),
-    explain: (request, spender) =>
-      cloudflare.withLookupDeadline(
-        () =>
-          explainRayIds(
-            {
-              events: cloudflare.events,
-              directory: cloudflare.directory,
-              now,
-              onError: (error) => {
-                const detail =
-                  error instanceof LookupError
-                    ? `${error.code}: ${error.detail ?? error.safeMessage}`
-                    : 'unexpected';
-                logLine({ level: 'warn', msg: 'lookup failed', detail });
-              },
-            },
-            request,
-          ),
-        spender,
+  let cloudflareHealth: CloudflareHealth = 'unknown';
+  // Aborted at the drain deadline: lookups still running answer "interrupted" at once.
+  const shutdown = new AbortController();
+  const slack = createSlackApp(
+    {
+      ...config.slack,
+      botIdentity,
+      healthPort: config.runtime.healthPort,
+      offlineExitMs: config.runtime.slackOfflineExitMs,
+      ...(options.socketTimings ? { socketTimings: options.socketTimings } : {}),
+      log: logLine,
+      onFatal: (error) => {
+        if (options.onFatal) options.onFatal(error);
+        else logLine({ level: 'error', msg: 'slack connection lost for good', code: error.code });
+      },
+      cloudflareHealth: () => cloudflareHealth,
+    },
+    {
+      now,
+      helpdeskChannelIds: new Set(config.slack.helpdeskChannelIds),
+      staffChannelIds: new Set(config.slack.staffChannelIds),
+      // Replicas must share the key: a configured one, else one derived from a secret they all have.
+      buttons: createButtonCodec(
+        config.slack.buttonKey ?? config.slack.signingSecret ?? config.slack.botToken,
       ),
-  });
+      searchFurther: config.slack.searchFurther,
+      dedupe: createMemoryDedupeStore(),
+      checkConfiguration,
+      audit: (entry) => log(JSON.stringify(entry)),
+      // Only the error's name and code: messages of HTTP client errors can quote requests.
+      onUnexpected: (error) =>
+        logLine({
+          level: 'error',
+          msg: 'unexpected failure',
+          error: error instanceof Error ? error.name : typeof error,
+          ...(error instanceof Error && 'code' in error ? { code: String(error.code) } : {}),
+        }),
+      explain: (request, spender) =>
+        interruptible(shutdown.signal, request, () =>
+          cloudflare
+            .withLookupDeadline(
+              () =>
+                explainRayIds(
+                  {
+                    events: cloudflare.events,
+                    directory: cloudflare.directory,
+                    now,
+                    onError: (error) => {
+                      const detail =
+                        error instanceof LookupError
+                          ? `${error.code}: ${error.detail ?? error.safeMessage}`
+                          : 'unexpected';
+                      logLine({ level: 'warn', msg: 'lookup failed', detail });
+                    },
+                  },
+                  request,
+                ),
+              spender,
+            )
+            .then((report) => {
+              cloudflareHealth = report.results.some(
+                (r) => r.outcome === 'error' && CLOUDFLARE_FAILURES.has(r.failure.code),
+              )
+                ? 'degraded'
+                : 'ok';
+              return report;
+            }),
+        ),
+    },
+  );
   // Read the dataset settings and the account-wide lookups while Slack connects: the first card then
-  // waits on two round trips, not four.
+  // waits on two round trips, not four. A failure never stops the start.
   const warmUp = cloudflare.prime().then(
     (report) => {
       for (const gap of report.gaps) logLine({ level: 'warn', msg: 'cloudflare warm-up', gap });
@@ -104,7 +213,14 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
         detail: error instanceof LookupError ? error.code : 'unexpected',
       }),
   );
-  const [{ port }] = await Promise.all([slack.start(), warmUp]);
+  let started: { port?: number; healthPort?: number };
+  try {
+    [started] = await Promise.all([slack.start(), warmUp]);
+  } catch (error) {
+    await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close()]).catch(() => undefined);
+    throw error;
+  }
+  const { port, healthPort } = started;
   log(
     config.slack.socketMode
       ? 'access-why is connected to Slack (Socket Mode)'
@@ -116,6 +232,8 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
       if (!check.ok)
         logLine({ level: 'warn', msg: 'staff channel', channel: check.channelId, detail: check.detail });
   });
+  if (healthPort !== undefined)
+    log(`access-why health check on http://${config.slack.host}:${healthPort}/healthz`);
   // Startup check: say exactly which token permission is missing, without blocking the start.
   void checkConfiguration().then((checks) => {
     if (checks === undefined) {
@@ -130,12 +248,21 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
   return {
     slack,
     ...(port === undefined ? {} : { port }),
+    ...(healthPort === undefined ? {} : { healthPort }),
+    health: () => slack.health(),
     stop() {
-      // Stop taking requests, let in-flight answers finish (bounded), then close the pools.
-      stopping ??= slack
-        .stop(10_000)
-        .finally(() => Promise.all([cloudflare.close(), probeHttp.close()]))
-        .then(() => undefined);
+      stopping ??= (async () => {
+        // One deadline for the whole drain, counted from the signal.
+        const deadline = Date.now() + config.runtime.shutdownDrainMs;
+        const finished = await slack.drain(deadline);
+        if (!finished) {
+          logLine({ level: 'warn', msg: 'shutdown deadline reached: answering the lookups still running' });
+          shutdown.abort();
+          await slack.drain(Date.now() + ANSWER_GRACE_MS);
+        }
+        // Destroy, not close: a close would wait for Cloudflare calls nobody waits for any more.
+        await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close()]);
+      })();
       return stopping;
     },
   };
@@ -143,7 +270,11 @@ export async function startBot(env: Env, log: (line: string) => void = console.l
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   dotenv.config({ quiet: true });
-  // Last-resort sink; listeners and lookups already catch, so this should stay silent.
+  const fail = (line: string, code: number) => {
+    console.error(line);
+    process.exit(code);
+  };
+  // Last-resort sink; every promise of the runtime is handled, so this should stay silent.
   process.on('unhandledRejection', (reason) => {
     console.error(
       JSON.stringify({
@@ -153,10 +284,22 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       }),
     );
   });
+  let stopRequested = false;
+  // A bot whose event loop ran dry has lost Slack without saying so: never let that pass as exit 0.
+  process.on('beforeExit', () => {
+    if (!stopRequested) fail('access-why stopped unexpectedly: nothing was keeping it connected to Slack', 1);
+  });
   try {
-    const bot = await startBot(process.env);
+    const bot = await startBot(process.env, console.log, {
+      onFatal: (error) => fail(`access-why cannot continue: ${error.message}`, 1),
+    });
+    const drainMs = loadConfig(process.env).runtime.shutdownDrainMs;
     const shutdown = (signal: string) => {
+      if (stopRequested) return;
+      stopRequested = true;
       console.log(`${signal} received, stopping`);
+      // Backstop: whatever hangs, the process is gone within the bound a supervisor was promised.
+      setTimeout(() => fail('access-why: shutdown overran its bound, exiting', 1), drainMs + 1_900).unref();
       bot.stop().then(
         () => process.exit(0),
         () => process.exit(1),
@@ -166,10 +309,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.once('SIGINT', () => shutdown('SIGINT'));
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`${error.message}\nSee .env.example and the README's "Configuration" section.`);
-      process.exit(2);
+      fail(`${error.message}\nSee .env.example and the README's "Configuration" section.`, 2);
     }
-    console.error(`access-why failed to start: ${error instanceof Error ? error.name : 'unknown error'}`);
-    process.exit(1);
+    if (error instanceof SlackRuntimeError) fail(`access-why cannot start: ${error.message}`, 1);
+    fail(`access-why failed to start: ${error instanceof Error ? error.name : 'unknown error'}`, 1);
   }
 }

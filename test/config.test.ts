@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadCloudflareConfig, loadConfig, loadSlackConfig } from '../src/config.js';
+import {
+  ConfigError,
+  loadCloudflareConfig,
+  loadConfig,
+  loadRuntimeConfig,
+  loadSlackConfig,
+} from '../src/config.js';
 
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
 const cloudflare = { CLOUDFLARE_API_TOKEN: 'cf-secret-token-value', CLOUDFLARE_ACCOUNT_ID: ACCOUNT };
@@ -167,6 +173,46 @@ describe('loadConfig', () => {
     ]);
     expect(problems(() => loadCloudflareConfig({ ...cloudflare, CLOUDFLARE_REST_BUDGET: '12.5' }))).toEqual([
       expect.stringMatching(/^CLOUDFLARE_REST_BUDGET must be a whole number/),
+    ]);
+  });
+
+  it('requires only the secret the chosen mode uses', () => {
+    const socket = loadSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-abc' });
+    expect(socket.socketMode).toBe(true);
+    expect(socket.signingSecret).toBeUndefined();
+    expect(problems(() => loadSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: ' ' }))).toEqual(
+      [expect.stringMatching(/^SLACK_SIGNING_SECRET is required in HTTP mode: Basic Information/)],
+    );
+    // A signing secret left over in Socket Mode is ignored, not an error; an app token in HTTP mode too.
+    expect(
+      loadSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_SIGNING_SECRET: 's' })
+        .signingSecret,
+    ).toBeUndefined();
+    expect(
+      loadSlackConfig({ ...slack, SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_SOCKET_MODE: 'false' }).appToken,
+    ).toBeUndefined();
+  });
+
+  it('reads the runtime settings: health port, shutdown drain and the offline bound, with defaults', () => {
+    expect(loadConfig({ ...cloudflare, ...slack }).runtime).toEqual({
+      shutdownDrainMs: 10_000,
+      slackOfflineExitMs: 300_000,
+    });
+    expect(
+      loadRuntimeConfig({ HEALTH_PORT: '8081', SHUTDOWN_DRAIN_MS: '2500', SLACK_OFFLINE_EXIT_MS: '60000' }),
+    ).toEqual({ healthPort: 8081, shutdownDrainMs: 2_500, slackOfflineExitMs: 60_000 });
+    expect(
+      problems(() =>
+        loadRuntimeConfig({
+          HEALTH_PORT: 'http-secretish',
+          SHUTDOWN_DRAIN_MS: '-1',
+          SLACK_OFFLINE_EXIT_MS: '5',
+        }),
+      ),
+    ).toEqual([
+      'HEALTH_PORT must be a port number from 0 to 65535',
+      'SHUTDOWN_DRAIN_MS must be a whole number from 0 to 600000 (milliseconds to finish answers at shutdown)',
+      'SLACK_OFFLINE_EXIT_MS must be a whole number from 1000 to 86400000 (milliseconds without a Socket Mode link before the bot exits)',
     ]);
   });
 });

@@ -4,6 +4,8 @@ export interface CloudflareHttp {
   /** A fetch bound to one keep-alive pool, with a per-request deadline. */
   fetch: typeof fetch;
   close(): Promise<void>;
+  /** Aborts requests still in flight and closes every socket at once (shutdown past its deadline). */
+  destroy(): Promise<void>;
 }
 
 /** One keep-alive connection pool for every Cloudflare call (GraphQL and REST). */
@@ -22,5 +24,6 @@ export function createCloudflareHttp(options: { timeoutMs: number; connections?:
     // undici 7's fetch types differ from @types/node 20's bundled undici-types; the runtime contract is the same.
     fetch: boundFetch as unknown as typeof fetch,
     close: () => agent.close(),
+    destroy: () => agent.destroy(),
   };
 }

@@ -100,6 +100,8 @@ export interface CloudflareAdapters {
   /** The one guard every call goes through: hand it to anything else that calls Cloudflare (the probe). */
   guard: UpstreamGuard;
   close(): Promise<void>;
+  /** Like `close()`, but aborts requests still in flight instead of waiting for them. */
+  destroy(): Promise<void>;
 }
 
 /**
@@ -181,6 +183,10 @@ export function createCloudflareAdapters(options: CloudflareAdapterOptions): Clo
     close: () => {
       clearInterval(keepWarm);
       return http.close();
+    },
+    destroy: () => {
+      clearInterval(keepWarm);
+      return http.destroy();
     },
   };
 }

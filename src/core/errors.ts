@@ -9,6 +9,8 @@ export const LOOKUP_ERROR_CODES = [
   'upstream_query_error',
   'dataset_unavailable',
   'config_invalid',
+  // The bot was shutting down (deploy, supervisor restart) and its drain deadline came first.
+  'interrupted',
 ] as const;
 export type LookupErrorCode = (typeof LOOKUP_ERROR_CODES)[number];
 

@@ -26,8 +26,18 @@ export interface FakeSlack {
     predicate: (request: RecordedSlackRequest) => boolean,
     timeoutMs?: number,
   ): Promise<RecordedSlackRequest>;
+  /**
+   * A network outage: while down, every connection to the fake is cut before an answer (as a
+   * dropped route looks to a client). Requests are still recorded.
+   */
+  setDown(down: boolean): void;
+  /** Makes `method` fail (until cleared with `undefined`): an HTTP status, or Slack's `ok:false` code. */
+  setFailure(method: string, failure: SlackFailure | undefined): void;
   close(): Promise<void>;
 }
+
+/** How a Web API method can fail: `{ status: 503 }`, or `{ error: 'invalid_auth' }` with HTTP 200. */
+export type SlackFailure = { status: number; retryAfterSeconds?: number } | { error: string };
 
 export const FAKE_SLACK_IDS = {
   teamId: 'T0SANDBOX',
@@ -68,6 +78,15 @@ export interface FakeSlackOptions {
   usergroups?: Record<string, string[]>;
   /** Channel id → whether it is private, answered by `conversations.info`; others are `channel_not_found`. */
   channels?: Record<string, { isPrivate: boolean }>;
+  /** Bot tokens `auth.test` accepts; any other gets `invalid_auth`. Default: any token. */
+  botTokens?: readonly string[];
+  /** App-level tokens `apps.connections.open` accepts; any other gets `invalid_auth`. Default: any `xapp-`. */
+  appTokens?: readonly string[];
+  /**
+   * Hands out a Socket Mode WebSocket URL (with a fresh ticket) for `apps.connections.open`.
+   * Without it the fake answers `not_allowed_token_type`, as Slack does for a token that cannot.
+   */
+  socketModeUrl?: () => string;
 }
 
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -80,9 +99,21 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return `${startSeconds}.${String(sequence).padStart(6, '0')}`;
   };
 
-  const answer = (path: string, body: Record<string, unknown>): Record<string, unknown> => {
+  let down = false;
+  const failures = new Map<string, SlackFailure>();
+  const bearer = (headers: IncomingHttpHeaders) => {
+    const value = headers.authorization ?? '';
+    return value.startsWith('Bearer ') ? value.slice('Bearer '.length) : '';
+  };
+
+  const answer = (
+    path: string,
+    body: Record<string, unknown>,
+    headers: IncomingHttpHeaders,
+  ): Record<string, unknown> => {
     if (path.startsWith('/response/')) return { ok: true };
     const method = path.slice('/api/'.length);
+    const token = bearer(headers) || (typeof body.token === 'string' ? body.token : '');
     const message = (ts: string) => ({
       type: 'message',
       text: body.text ?? '',
@@ -94,6 +125,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     });
     switch (method) {
       case 'auth.test':
+        if (options.botTokens && !options.botTokens.includes(token))
+          return { ok: false, error: 'invalid_auth' };
         return {
           ok: true,
           url: 'https://sandbox.slack.com/',
@@ -131,8 +164,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           ? { ok: false, error: 'channel_not_found' }
           : { ok: true, channel: { id, is_channel: true, is_private: channel.isPrivate } };
       }
-      case 'apps.connections.open':
-        return { ok: false, error: 'not_allowed_token_type' };
+      case 'apps.connections.open': {
+        const accepted = options.appTokens ? options.appTokens.includes(token) : token.startsWith('xapp-');
+        if (!accepted)
+          return { ok: false, error: token.startsWith('xapp-') ? 'invalid_auth' : 'not_allowed_token_type' };
+        if (!options.socketModeUrl) return { ok: false, error: 'not_allowed_token_type' };
+        return { ok: true, url: options.socketModeUrl() };
+      }
       default:
         return { ok: true };
     }
@@ -152,9 +190,29 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     requests.push(recorded);
     for (const waiter of [...waiters.keys()]) waiter(recorded);
 
+    if (down) {
+      req.socket.destroy();
+      return;
+    }
+    const failure = failures.get(url.pathname.slice('/api/'.length));
+    if (failure && 'status' in failure) {
+      res.writeHead(failure.status, {
+        'content-type': 'application/json; charset=utf-8',
+        ...(failure.retryAfterSeconds === undefined
+          ? {}
+          : { 'retry-after': String(failure.retryAfterSeconds) }),
+      });
+      res.end(JSON.stringify({ ok: false, error: 'fake_failure' }));
+      return;
+    }
     const known = url.pathname.startsWith('/api/') || url.pathname.startsWith('/response/');
     res.writeHead(known ? 200 : 404, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(known ? answer(url.pathname, body) : { ok: false, error: 'unknown_method' }));
+    const answered = failure
+      ? { ok: false, error: failure.error }
+      : known
+        ? answer(url.pathname, body, req.headers)
+        : { ok: false, error: 'unknown_method' };
+    res.end(JSON.stringify(answered));
   };
 
   const server = createServer((req, res) => {
@@ -190,6 +248,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           reject(error);
         });
       });
+    },
+    setDown: (value) => {
+      down = value;
+      if (value) server.closeAllConnections();
+    },
+    setFailure: (method, failure) => {
+      if (failure === undefined) failures.delete(method);
+      else failures.set(method, failure);
     },
     close: async () => {
       for (const fail of waiters.values()) fail(new Error('fake Slack closed before a matching request'));

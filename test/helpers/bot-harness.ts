@@ -1,4 +1,4 @@
-import { type RunningBot, startBot } from '../../src/main.js';
+import { type RunningBot, type StartBotOptions, startBot } from '../../src/main.js';
 import {
   type CloudflareStandIn,
   type StandInOptions,
@@ -26,6 +26,8 @@ export interface HarnessOptions {
   cloudflareToken?: string;
   botToken?: string;
   signingSecret?: string;
+  /** Socket Mode timings, the fatal-error hook. */
+  startOptions?: StartBotOptions;
 }
 
 /** The real bot in HTTP mode between a fake Slack and the Cloudflare stand-in, all on loopback. */
@@ -53,6 +55,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...options.env,
     },
     (line) => logs.push(line),
+    options.startOptions,
   );
   return {
     slack,

@@ -51,7 +51,7 @@ describe('/access-why end to end (HTTP mode, signed requests, loopback Slack and
   it('serves /healthz', async () => {
     const response = await fetch(`http://127.0.0.1:${h.bot.port}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.text()).toBe('ok');
+    expect(await response.json()).toEqual({ slack: 'listening', draining: false, cloudflare: 'unknown' });
   });
 
   it('acks a Ray ID with an empty 200 and answers privately with the card', async () => {

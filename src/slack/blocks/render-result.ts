@@ -415,6 +415,9 @@ const ADMIN_ACTIONS: Record<LookupErrorCode, (failure: LookupFailure, now: Date)
   config_invalid: () =>
     'The bot’s configuration is invalid; the message above names the setting. Fix it in the bot’s ' +
     'environment and restart the bot.',
+  interrupted: () =>
+    'Nothing to fix: the bot was restarted (a deploy or its supervisor) while this lookup ran. Ask again; ' +
+    'if restarts cut lookups short often, raise SHUTDOWN_DRAIN_MS.',
 };
 
 function renderError(result: ErrorResult, options: RenderResultOptions): KnownBlock[] {
