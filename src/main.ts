@@ -88,6 +88,8 @@ const CLOUDFLARE_FAILURES = new Set([
   'dataset_unavailable',
 ]);
 
+const LEVEL_RANK = { debug: 0, info: 1, warn: 2, error: 3 } as const;
+
 /** Wires config, Cloudflare adapters, the use case and Slack; the one place that builds adapters for the bot. */
 export async function startBot(
   env: Env,
@@ -96,8 +98,14 @@ export async function startBot(
 ): Promise<RunningBot> {
   const config = loadConfig(env);
   const now = () => new Date();
-  const logLine = (entry: Record<string, unknown>) =>
-    log(JSON.stringify({ time: now().toISOString(), ...entry }));
+  // The bot's own lines honour LOG_LEVEL (a line without a level is info); the audit line is written
+  // by `audit` below, at every level.
+  const minimum = LEVEL_RANK[config.slack.logLevel];
+  const logLine = (entry: Record<string, unknown>) => {
+    const level = typeof entry.level === 'string' && entry.level in LEVEL_RANK ? entry.level : 'info';
+    if (LEVEL_RANK[level as keyof typeof LEVEL_RANK] >= minimum)
+      log(JSON.stringify({ time: now().toISOString(), ...entry }));
+  };
   // The bot token first: a wrong or revoked one must stop the start, not leave a bot that acks and
   // never answers. Bolt then gets the identity and makes no auth.test call of its own.
   const botIdentity = await verifyBotToken({
@@ -141,6 +149,7 @@ export async function startBot(
       offlineExitMs: config.runtime.slackOfflineExitMs,
       ...(options.socketTimings ? { socketTimings: options.socketTimings } : {}),
       log: logLine,
+      boltLog: (_level, line) => log(line),
       onFatal: (error) => {
         if (options.onFatal) options.onFatal(error);
         else logLine({ level: 'error', msg: 'slack connection lost for good', code: error.code });

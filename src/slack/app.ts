@@ -12,6 +12,8 @@ import {
   startHealthServer,
 } from './health.js';
 import { registerListeners } from './listeners/index.js';
+import { createRedactingLogger } from './redacting-logger.js';
+import { createReplayGuard, refuseFutureTimestamp, signatureOf } from './request-freshness.js';
 import type { SlackRuntimeError } from './slack-runtime-error.js';
 import type { SocketTimings } from './socket-connection.js';
 import { BotSocketModeReceiver } from './socket-receiver.js';
@@ -39,6 +41,8 @@ export interface SlackAppOptions {
   offlineExitMs?: number;
   /** Socket Mode timings (tests shorten them). */
   socketTimings?: Partial<SocketTimings>;
+  /** Where Bolt's and its WebClient's own lines go (already filtered by level and scrubbed). */
+  boltLog?: (level: LogLevel, line: string) => void;
   /** Structured runtime lines (connection state changes); never a payload or a token. */
   log?: (entry: Record<string, unknown>) => void;
   /** After start: Slack is gone for good (Socket Mode). The process should exit non-zero. */
@@ -80,6 +84,13 @@ const ACK_GRACE_MS = 500;
 /** Builds the Bolt app in Socket Mode or HTTP mode with every listener registered. */
 export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies): SlackRuntime {
   const log = options.log ?? (() => undefined);
+  // Bolt's own lines (and its WebClient's) honour LOG_LEVEL and never carry a payload, email or IP.
+  const logger = createRedactingLogger(
+    LOG_LEVELS[options.logLevel],
+    options.boltLog ??
+      ((level, line) =>
+        level === LogLevel.ERROR || level === LogLevel.WARN ? console.error(line) : console.log(line)),
+  );
   let draining = false;
   const socketReceiver = options.socketMode
     ? new BotSocketModeReceiver({
@@ -96,10 +107,16 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
     ? undefined
     : new HTTPReceiver({
         signingSecret: options.signingSecret ?? '',
+        // Both: HTTPReceiver sets its logger to its own logLevel (default info).
+        logger,
         logLevel: LOG_LEVELS[options.logLevel],
+        // Runs after Bolt verified the signature: the replay guard below keys on it.
+        customPropertiesExtractor: signatureOf,
       });
   const app = new App({
     token: options.botToken,
+    // Both: without logLevel, Bolt sets its logger to info.
+    logger,
     logLevel: LOG_LEVELS[options.logLevel],
     ...(options.botIdentity ?? {}),
     // Own receivers: Bolt hands `clientOptions` to a Socket Mode client it builds itself, so the
@@ -117,6 +134,8 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
     staffUserIds: options.staffUserIds ?? [],
     staffUsergroupId: options.staffUsergroupId,
   });
+  // An exact copy of a signed request (HTTP mode) is acknowledged and dropped: no second answer.
+  app.use(createReplayGuard(deps.dedupe));
   // Every request passes here: count it, so shutdown can let in-flight answers finish.
   const inFlight = new Set<Promise<void>>();
   app.use(async ({ next }) => {
@@ -170,6 +189,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
       const receiver = httpReceiver as HTTPReceiver;
       const created = createServer((req, res) => {
         if (answerHealth(req, res, health)) return;
+        if (refuseFutureTimestamp(req, res)) return;
         if (draining) {
           res.writeHead(503, { 'content-type': 'text/plain', connection: 'close', 'retry-after': '10' });
           res.end('shutting down');

@@ -32,6 +32,8 @@ export async function startSocketHarness(
         SLACK_SOCKET_MODE: 'true',
         SLACK_APP_TOKEN: APP_TOKEN,
         SLACK_SIGNING_SECRET: '',
+        // Connection state changes are info lines; the Socket Mode tests read them.
+        LOG_LEVEL: 'info',
         ...options.env,
       },
       startOptions: { socketTimings: TEST_SOCKET_TIMINGS, ...options.startOptions },

@@ -16,6 +16,8 @@ afterEach(async () => {
 
 const SLOW_ENV = {
   SHUTDOWN_DRAIN_MS: '1000',
+  // The drain's own warning is read below.
+  LOG_LEVEL: 'warn',
   HELPDESK_CHANNEL_IDS: HELPDESK,
   HELPDESK_USER_IDS: 'U0ALICE',
   // Cloudflare's own deadlines far away: only the shutdown may cut these lookups short.
