@@ -13,7 +13,8 @@ import { createSlackApp, type SlackRuntime } from './slack/app.js';
 import { verifyBotToken } from './slack/bot-token.js';
 import type { CloudflareHealth, HealthSnapshot } from './slack/health.js';
 import { checkStaffChannels, createButtonCodec, createMemoryDedupeStore } from './slack/index.js';
-import { SlackRuntimeError } from './slack/slack-runtime-error.js';
+import { callSlackApi } from './slack/slack-api-call.js';
+import { PERMANENT_TOKEN_ERRORS, SlackRuntimeError } from './slack/slack-runtime-error.js';
 import type { SocketTimings } from './slack/socket-connection.js';
 import { type ExplainRequest, explainRayIds } from './usecases/explain-ray-ids.js';
 
@@ -36,6 +37,8 @@ export interface StartBotOptions {
   socketTimings?: Partial<SocketTimings>;
   /** After start, Slack is gone for good; the process exits non-zero (default: log only). */
   onFatal?: (error: SlackRuntimeError) => void;
+  /** How often the bot token is re-checked while running (default 5 min; tests shorten it). */
+  tokenCheckMs?: number;
 }
 
 /** After the drain deadline, interrupted lookups get this long to post their answers. */
@@ -139,6 +142,10 @@ export async function startBot(
     return lastCheck.checks;
   };
   let cloudflareHealth: CloudflareHealth = 'unknown';
+  const reportFatal = (error: SlackRuntimeError) => {
+    if (options.onFatal) options.onFatal(error);
+    else logLine({ level: 'error', msg: 'slack unusable', code: error.code });
+  };
   // Aborted at the drain deadline: lookups still running answer "interrupted" at once.
   const shutdown = new AbortController();
   const slack = createSlackApp(
@@ -150,10 +157,7 @@ export async function startBot(
       ...(options.socketTimings ? { socketTimings: options.socketTimings } : {}),
       log: logLine,
       boltLog: (_level, line) => log(line),
-      onFatal: (error) => {
-        if (options.onFatal) options.onFatal(error);
-        else logLine({ level: 'error', msg: 'slack connection lost for good', code: error.code });
-      },
+      onFatal: (error) => reportFatal(error),
       cloudflareHealth: () => cloudflareHealth,
     },
     {
@@ -254,12 +258,37 @@ export async function startBot(
     }
   });
   let stopping: Promise<void> | undefined;
+  // A token revoked while the bot runs would leave it acking and answering nothing: re-check it now
+  // and then, and end the process (exit 1) so the supervisor's restart names the variable.
+  const tokenCheck = setInterval(
+    () => {
+      void callSlackApi({
+        apiUrl: config.slack.apiUrl,
+        method: 'auth.test',
+        token: config.slack.botToken,
+        timeoutMs: 10_000,
+      }).then((outcome) => {
+        if (outcome.kind !== 'refused' || !PERMANENT_TOKEN_ERRORS.has(outcome.error) || stopping) return;
+        clearInterval(tokenCheck);
+        reportFatal(
+          new SlackRuntimeError(
+            'bot_token_rejected',
+            `SLACK_BOT_TOKEN is no longer accepted by Slack (${outcome.error}): copy the Bot User OAuth Token ` +
+              '(xoxb-…) from OAuth & Permissions (reinstall the app if it was revoked), then restart',
+          ),
+        );
+      });
+    },
+    options.tokenCheckMs ?? 5 * 60_000,
+  );
+  tokenCheck.unref();
   return {
     slack,
     ...(port === undefined ? {} : { port }),
     ...(healthPort === undefined ? {} : { healthPort }),
     health: () => slack.health(),
     stop() {
+      clearInterval(tokenCheck);
       stopping ??= (async () => {
         // One deadline for the whole drain, counted from the signal.
         const deadline = Date.now() + config.runtime.shutdownDrainMs;

@@ -1,8 +1,9 @@
 import { channel } from 'node:diagnostics_channel';
 import type { Duplex } from 'node:stream';
-import { Agent, buildConnector, ping, WebSocket } from 'undici';
-import { backoffMs, callSlackApi, pause } from './slack-api-call.js';
-import { PERMANENT_TOKEN_ERRORS, SlackRuntimeError } from './slack-runtime-error.js';
+import { type Agent, ping, WebSocket } from 'undici';
+import { backoffMs, pause } from './slack-api-call.js';
+import { SlackRuntimeError } from './slack-runtime-error.js';
+import { connectWebSocket, openLinkUrl, TransientError } from './socket-link.js';
 
 /**
  * Socket Mode, written for this bot instead of Bolt's SocketModeReceiver (@slack/socket-mode 3.1,
@@ -110,15 +111,6 @@ interface Link {
   timers: NodeJS.Timeout[];
 }
 
-class TransientError extends Error {
-  constructor(
-    readonly reason: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(reason);
-  }
-}
-
 const pingChannel = channel('undici:websocket:ping');
 const pongChannel = channel('undici:websocket:pong');
 
@@ -168,53 +160,22 @@ export function createSocketModeConnection(options: SocketModeConnectionOptions)
     setState(started ? 'reconnecting' : 'connecting', reason ? { reason } : {});
   };
 
-  async function openUrl(): Promise<string> {
-    const outcome = await callSlackApi({
+  /** Opens one link and resolves when Slack said hello on it. */
+  async function openLink(): Promise<Link> {
+    const url = await openLinkUrl({
       apiUrl: options.apiUrl,
-      method: 'apps.connections.open',
-      token: options.appToken,
+      appToken: options.appToken,
       timeoutMs: timings.openTimeoutMs,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
-    if (outcome.kind === 'transient') throw new TransientError(outcome.reason, outcome.retryAfterMs);
-    if (outcome.kind === 'refused') {
-      if (PERMANENT_TOKEN_ERRORS.has(outcome.error)) {
-        throw new SlackRuntimeError(
-          'app_token_rejected',
-          `SLACK_APP_TOKEN was rejected by Slack (${outcome.error}): create an app-level token with ` +
-            'connections:write (Basic Information › App-Level Tokens), set it and restart',
-        );
-      }
-      throw new TransientError(outcome.error);
-    }
-    const url = outcome.body.url;
-    if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) throw new TransientError('no_url');
-    return url;
-  }
-
-  /** Opens one link and resolves when Slack said hello on it. */
-  async function openLink(): Promise<Link> {
-    const url = await openUrl();
-    // Our own connector keeps hold of the TCP socket: undici's WebSocket hides it, and a stalled peer
-    // can only be dropped by destroying it (the same reason @slack/socket-mode 3.1 builds one).
-    let socket: Duplex | undefined;
-    const connect = buildConnector({ allowH2: false });
-    const agent = new Agent({
-      connect: (connectOptions, callback) =>
-        connect(connectOptions, (error, connected) => {
-          if (connected) socket = connected;
-          if (error || !connected) callback(error ?? new Error('no socket'), null);
-          else callback(null, connected);
-        }),
-    });
-    const ws = new WebSocket(url, { dispatcher: agent });
+    const { ws, agent, socket } = connectWebSocket(url);
     let markClosed: () => void = () => undefined;
     const link: Link = {
       id: nextId++,
       ws,
       agent,
       get socket() {
-        return socket;
+        return socket();
       },
       ready: false,
       retiring: false,

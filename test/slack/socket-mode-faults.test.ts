@@ -140,4 +140,14 @@ describe('startup tells the truth', () => {
     expect((error as SlackRuntimeError).code).toBe('bot_token_rejected');
     expect((error as Error).message).toMatch(/^SLACK_BOT_TOKEN was rejected by Slack \(invalid_auth\)/);
   });
+
+  it('ends the bot, naming SLACK_BOT_TOKEN, when the token is revoked while it runs', async () => {
+    const { fatal, onFatal } = fatalCatcher();
+    const botTokens = ['xoxb-harness'];
+    h = await startSocketHarness({ slack: { botTokens }, startOptions: { onFatal, tokenCheckMs: 100 } });
+    botTokens.length = 0;
+    const error = await fatal;
+    expect(error.code).toBe('bot_token_rejected');
+    expect(error.message).toMatch(/^SLACK_BOT_TOKEN is no longer accepted by Slack \(invalid_auth\)/);
+  });
 });
