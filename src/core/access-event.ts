@@ -41,3 +41,9 @@ export interface ResolvedNames {
 export function isNonIdentityEvent(event: AccessLoginEvent): boolean {
   return event.identityProvider === 'nonidentity' || event.userUuid === '';
 }
+
+/** True when the row says no client certificate was presented. */
+export function hasNoClientCertificate(event: AccessLoginEvent): boolean {
+  const status = event.mtlsStatus.trim().toUpperCase();
+  return (status === '' || status === 'NONE') && event.mtlsCertSerialId === '' && event.mtlsCommonName === '';
+}
