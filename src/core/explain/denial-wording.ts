@@ -1,6 +1,6 @@
 import { isNonIdentityEvent } from '../access-event.js';
 import type { PolicyResult } from '../policy/evaluate-policies.js';
-import { describeRule } from '../policy/rule-catalogue.js';
+import { describeRule, ruleValueName } from '../policy/rule-catalogue.js';
 import type { ClauseName, RequireConflict, RuleLocation } from '../policy/rule-result.js';
 import type { NeedCode, PolicyDecision, Rule } from '../policy/types.js';
 import { type Finding, idpNames, ROW_BLIND_SPOTS, type View } from './find-denial.js';
@@ -79,13 +79,41 @@ function innerGroup(f: Finding): string | undefined {
   return path[path.length - 1]?.groupName;
 }
 
-/** Where a fix goes: the rule group holding the rule, else the policy. */
+/** Where the innermost rule group of a finding sits ("the Require of policy 'P'"). */
+function groupLocation(f: Finding): string | undefined {
+  const at = f.blame?.at;
+  if (!at || at.path.length === 0 || !f.policy) return undefined;
+  return locationWords({ clause: at.clause, path: at.path.slice(0, -1) }, f.policy.policy.name);
+}
+
+/** Where a fix goes: the rule group holding the rule (and where that group sits), else the policy. */
 function fixTarget(f: Finding): string {
-  const p = f.policy ? q(f.policy.policy.name) : 'the policy';
   const group = innerGroup(f);
-  return group && f.blame && f.policy
-    ? `rule group ${q(group)} (${locationWords(f.blame.at, f.policy.policy.name)})`
-    : p;
+  const where = groupLocation(f);
+  if (group && where) return `rule group ${q(group)} (in ${where})`;
+  return f.policy ? q(f.policy.policy.name) : 'the policy';
+}
+
+/** For a rule inside groups: "rule group 'G', which does not hold — its Include: <reason>". */
+function throughGroups(f: Finding, verdict: string): string | undefined {
+  const path = f.blame?.at.path ?? [];
+  const first = path[0];
+  const last = path[path.length - 1];
+  if (!first || !last) return undefined;
+  const inner =
+    path.length === 1
+      ? `its ${CLAUSE[last.clause]}`
+      : `the ${CLAUSE[last.clause]} of nested rule group ${q(last.groupName)}`;
+  return `rule group ${q(first.groupName)}, which ${verdict} — ${inner}: ${inline(leafReason(f))}`;
+}
+
+/** Whether the undecided rule must hold for its policy to match, or must not (under an odd number of Excludes). */
+function mustHold(f: Finding): boolean {
+  const clauses = [
+    f.blame?.at.clause ?? f.decisive?.clause,
+    ...(f.blame?.at.path ?? []).map((s) => s.clause),
+  ];
+  return clauses.filter((c) => c === 'exclude').length % 2 === 0;
 }
 
 function leafRule(f: Finding): Rule | undefined {
@@ -121,9 +149,11 @@ function conflictWords(view: View, f: Finding): string {
   const c = f.conflict;
   const p = f.policy?.policy.name ?? '';
   if (!c) return 'two of its rules';
-  const one = (side: RequireConflict['first']) =>
-    `${describeRule(side.rule, view.context)} (${locationWords(side.at, p)})`;
-  return `${one(c.first)} and ${one(c.second)}`;
+  const words = (side: RequireConflict['first']) => describeRule(side.rule, view.context);
+  const a = locationWords(c.first.at, p);
+  const b = locationWords(c.second.at, p);
+  if (a === b) return `${words(c.first)} and ${words(c.second)} (both in ${a})`;
+  return `${words(c.first)} (${a}) and ${words(c.second)} (${b})`;
 }
 
 /** One line per policy: why this status. */
@@ -140,12 +170,13 @@ export function verdictLine(result: PolicyResult): string {
   return result.reached ? line : `Not reached (an earlier policy decided). ${line}`;
 }
 
-/** "…, probably by Block policy 'X', which matches if …" for a verdict hinging on an undecided Block. */
+/** "…, and the only policy that can have refused it is Block 'X', which matches only if …". */
 function undecidedBlockSummary(view: View, f: Finding, lead: string): string {
   const p = f.policy ? q(f.policy.policy.name) : 'a Block policy';
   const rule = leafRule(f);
   const words = rule ? describeRule(rule, view.context) : 'one of its rules';
-  return `Undetermined: ${lead}, and the only policy that can have refused it is Block policy ${p}, which matches only if ${words} holds — the data at hand cannot tell: ${inline(leafReason(f))}.`;
+  const condition = mustHold(f) ? `only if ${words} holds` : `unless ${words} holds`;
+  return `Undetermined: ${lead}, and the only policy that can have refused it is Block policy ${p}, which matches ${condition} — the data at hand cannot tell: ${inline(leafReason(f))}.`;
 }
 
 export function summaryFor(view: View, f: Finding): string {
@@ -154,22 +185,21 @@ export function summaryFor(view: View, f: Finding): string {
   const rule = leafRule(f);
   const words = rule ? describeRule(rule, view.context) : '';
   const lead = `Access denied ${view.who} at ${view.appLabel}${phase(view)}`;
-  const where =
-    f.blame && f.policy && f.blame.at.path.length > 0
-      ? ` (${locationWords(f.blame.at, f.policy.policy.name)})`
-      : '';
   if (f.undecidedBlock) return undecidedBlockSummary(view, f, lead);
+  const verb = f.decisive?.clause === 'include' ? 'admits' : 'requires';
   const generic = (): string => {
+    const nested = throughGroups(f, f.determinable ? 'does not hold' : 'is undecided');
     if (!f.determinable) {
-      return `Undetermined: ${view.who} was denied at ${view.appLabel}${phase(view)}; the closest policy ${p} ${
-        f.decisive?.clause === 'include' ? 'admits' : 'requires'
-      } ${words}${where}. ${reason}`;
+      return nested
+        ? `Undetermined: ${view.who} was denied at ${view.appLabel}${phase(view)}; the closest policy ${p} ${verb} ${nested}.`
+        : `Undetermined: ${view.who} was denied at ${view.appLabel}${phase(view)}; the closest policy ${p} ${verb} ${words}. ${reason}`;
     }
-    if (f.decisive?.clause === 'include' && f.policy && !where) {
+    if (nested) return `${lead}: policy ${p} ${verb} ${nested}.`;
+    if (f.decisive?.clause === 'include' && f.policy) {
       const note = f.cause === 'not_in_include' ? pathAppNote(view) : undefined;
       return `${lead}: policy ${p} admits only ${includeSummary(f.policy, view)}. ${reason}${note ? ` ${note}` : ''}`;
     }
-    return `${lead}: policy ${p} ${f.decisive?.clause === 'include' ? 'admits' : 'requires'} ${words}${where}. ${reason}`;
+    return `${lead}: policy ${p} ${verb} ${words}. ${reason}`;
   };
   switch (f.cause) {
     case 'allowed':
@@ -193,10 +223,13 @@ export function summaryFor(view: View, f: Finding): string {
       }
       return `${lead}; the closest policy is ${p || 'unknown'}, and the data at hand cannot decide it: ${reason}`;
     case 'excluded_by_rule':
-      return `${lead}: policy ${p} excludes ${describeRule(f.decisive?.result.rule ?? { kind: 'everyone' }, view.context)}${where}, and ${inline(reason)}.`;
+      return throughGroups(f, 'matches')
+        ? `${lead}: policy ${p} excludes ${throughGroups(f, 'matches')}.`
+        : `${lead}: policy ${p} excludes ${words}, and ${inline(reason)}.`;
     case 'excluded_by_group': {
       const group = innerGroup(f);
-      return `${lead}: policy ${p} needs rule group ${q(group ?? '?')}${where}, and that group's own Exclude (${words}) applies: ${inline(reason)}.`;
+      const where = (f.blame?.at.path.length ?? 0) > 1 ? ` (in ${groupLocation(f)})` : '';
+      return `${lead}: policy ${p} ${verb} rule group ${q(group ?? '?')}${where}, and that group's own Exclude (${words}) applies: ${inline(reason)}.`;
     }
     case 'require_unsatisfiable':
       return `${lead} by configuration: ${conflictWords(view, f)} can never both hold — a request has ${
@@ -242,7 +275,7 @@ function addTo(view: View, f: Finding): string {
 /** For a verdict that hinges on an undecided Block: what to check, then what to change. */
 function blockCheck(f: Finding): string {
   const p = f.policy ? q(f.policy.policy.name) : 'the Block policy';
-  return ` If it holds, Block policy ${p} refused the request: narrow it or add an Exclude for this case.`;
+  return ` If it ${mustHold(f) ? 'holds' : 'does not hold'}, Block policy ${p} refused the request: narrow it or add an Exclude for this case.`;
 }
 
 export function adminFixFor(view: View, f: Finding): string {
@@ -410,6 +443,9 @@ function loginChoices(view: View, f: Finding): string {
   const clause = f.blame && f.blame.at.path.length > 0 ? undefined : f.policy?.clauses[leaf.clause];
   const same = (clause?.results ?? [leaf.result])
     .filter((r) => r.rule.kind === leaf.result.rule.kind && r.verdict === 'no_match')
-    .map((r) => describeRule(r.rule, view.context));
+    .map((r) => {
+      const name = r.rule.kind === 'login_method' ? ruleValueName(r.rule, view.context) : undefined;
+      return name ? q(name) : describeRule(r.rule, view.context);
+    });
   return same.length > 0 ? [...new Set(same)].join(' or ') : describeRule(leaf.result.rule, view.context);
 }

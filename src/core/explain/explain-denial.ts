@@ -146,10 +146,8 @@ function baseEvidence(view: View, f: Finding): Evidence[] {
 
 function explainDenied(view: View): PolicyExplanation {
   const f = findDenial(view);
-  const refKey =
-    f.cause === 'block_policy_matched' || f.cause === 'approval_pending_or_denied'
-      ? 'matchedRule'
-      : 'failedRule';
+  // A policy that matched (a Block, or an Allow the row contradicts) names the rule that made it match.
+  const refKey = f.policy?.verdict === 'match' ? 'matchedRule' : 'failedRule';
   const ref =
     f.policy && f.decisive ? { [refKey]: ruleRef(f.policy, f.decisive, view.context, f.blame) } : {};
   const needs = [...f.needs.map((n) => NEED_TEXT[n]), ...(f.extraNeeds ?? [])];

@@ -32,7 +32,9 @@ export interface ReplayBudget {
 }
 
 /** A fresh budget for one lookup; tests may lower the caps. */
-export function createReplayBudget(limits: Partial<typeof GROUP_LIMITS> = {}): ReplayBudget {
+export function createReplayBudget(
+  limits: Partial<Record<keyof typeof GROUP_LIMITS, number>> = {},
+): ReplayBudget {
   return {
     groups: new Map(),
     regions: new Map(),
