@@ -182,8 +182,9 @@ export const tokenRules = {
     valueName: (rule, context) =>
       context.serviceTokens.find((t) => t.id === rule.tokenId || t.clientId === rule.tokenId)?.name,
     constraint(rule, context) {
-      // One request carries one token: its id, or its Client ID (either may be logged).
-      const token = context.serviceTokens.find((t) => t.id === rule.tokenId);
+      // One request carries one token. A rule may name it by id or by Client ID (both match the same
+      // request), so compare token records, not the text of the rule.
+      const token = context.serviceTokens.find((t) => t.id === rule.tokenId || t.clientId === rule.tokenId);
       return { dimension: 'service_token', values: [token?.id ?? rule.tokenId] };
     },
     wire: wireShape(z.looseObject({ token_id: z.string() }), (b) => ({

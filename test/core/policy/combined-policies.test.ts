@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parsePolicyCase } from '../../../src/cloudflare/access-schemas.js';
 import { explainLogin } from '../../../src/core/explain/explain-denial.js';
 import { evaluatePolicies } from '../../../src/core/policy/evaluate-policies.js';
 import { createReplayBudget } from '../../../src/core/policy/rule-scope.js';
@@ -16,6 +17,7 @@ import {
   r,
   signedIn,
 } from '../../fixtures/policy/directory.js';
+import { wireCase } from '../../fixtures/policy/wire-case.js';
 
 // Issue 12's patterns: combined policies where the explainer must name the right cause, where the
 // rule lives, and what is missing — never a confident answer it cannot prove.
@@ -356,3 +358,42 @@ describe('rule groups: bounded work on any shape', () => {
     expect(x.needCodes).toContain('rule_support');
   });
 });
+
+describe('rule-group fan-out in Cloudflare wire form', () => {
+  it('a 24-level fan-out read from a case file is answered, not a crash', () => {
+    const levels = 24;
+    const name = (level: number, side: string) => `wire-fan-${level}-${side}`;
+    const wireGroups = Array.from({ length: levels }, (_, level) =>
+      ['a', 'b'].map((side) => ({
+        id: name(level, side),
+        name: `Wire fan ${level}${side}`,
+        include:
+          level === levels - 1
+            ? [{ geo: { country_code: 'SE' } }]
+            : [{ group: { id: name(level + 1, 'a') } }, { group: { id: name(level + 1, 'b') } }],
+      })),
+    ).flat();
+    const {
+      event,
+      app: parsedApp,
+      context,
+    } = parsePolicyCase({
+      event: { ...wireRow(), country: 'FI' },
+      app: {
+        id: 'fan-app',
+        name: 'Fan app',
+        policies: [{ id: 'fan', name: 'Fan', decision: 'allow', include: [{ group: { id: name(0, 'a') } }] }],
+      },
+      context: { groups: wireGroups },
+    });
+    const x = explainLogin(event, parsedApp, context);
+    expect(x).toMatchObject({ cause: 'country_not_allowed', determinable: true, policy: 'Fan' });
+    expect(x.summary).toMatch(/came from FI, not SE/);
+  });
+});
+
+/** The GraphQL row of the local wire case, to vary. */
+function wireRow(): Record<string, unknown> {
+  const row = wireCase().event;
+  return typeof row === 'object' && row !== null ? { ...row } : {};
+}
