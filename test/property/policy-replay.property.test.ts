@@ -4,9 +4,11 @@ import type { AccessLoginEvent } from '../../src/core/access-event.js';
 import { explainLogin } from '../../src/core/explain/explain-denial.js';
 import type { RuleRef } from '../../src/core/explanation.js';
 import { evaluatePolicies } from '../../src/core/policy/evaluate-policies.js';
-import { evaluateRule } from '../../src/core/policy/evaluate-rule.js';
+import { evaluateClauses, evaluateRule } from '../../src/core/policy/evaluate-rule.js';
 import { ruleValue } from '../../src/core/policy/rule-catalogue.js';
 import type { Verdict } from '../../src/core/policy/rule-result.js';
+import { createReplayBudget, createRuleScope } from '../../src/core/policy/rule-scope.js';
+import { findRequireConflict } from '../../src/core/policy/satisfiability.js';
 import type { AccessApp, AccessGroup, AppPolicy, PolicyContext, Rule } from '../../src/core/policy/types.js';
 import { loginEvent } from '../fixtures/events.js';
 import { directory, IDP, POSTURE, TOKEN } from '../fixtures/policy/directory.js';
@@ -197,5 +199,45 @@ describe('policy replay properties', () => {
       { numRuns: 400 },
     );
     expect(checked).toBeGreaterThan(20);
+  });
+
+  it('a policy called unsatisfiable is matched by no request', () => {
+    // Every request the generators can produce, each with every user email.
+    const requests = COUNTRIES.flatMap((country) =>
+      IPS.flatMap((ipAddress) =>
+        [IDP.okta.id, IDP.google.id].flatMap((identityProvider) =>
+          [true, false].map((flags) =>
+            loginEvent({
+              country,
+              ipAddress,
+              identityProvider,
+              hasWarpEnabled: flags,
+              hasGatewayEnabled: flags,
+              deviceId: flags ? 'dev-1' : '',
+              ...(flags
+                ? { mtlsStatus: 'SUCCESS', mtlsCommonName: 'laptop-1', mtlsCertSerialId: '0a1b' }
+                : {}),
+            }),
+          ),
+        ),
+      ),
+    );
+    let conflicts = 0;
+    fc.assert(
+      fc.property(clauses(ruleAt(-1)), groups, (rules, groupList) => {
+        const conflict = findRequireConflict(rules, directory({ groups: groupList }), createReplayBudget());
+        fc.pre(conflict !== undefined);
+        conflicts += 1;
+        for (const email of EMAILS) {
+          const ctx = directory({ groups: groupList, user: { id: loginEvent().userUuid, email } });
+          for (const request of requests) {
+            const scope = createRuleScope(request, ctx, 'non_identity');
+            expect(evaluateClauses(rules, scope).verdict).not.toBe('match');
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect(conflicts).toBeGreaterThan(5);
   });
 });

@@ -1,9 +1,25 @@
 import { isNonIdentityEvent } from '../access-event.js';
 import type { PolicyResult } from '../policy/evaluate-policies.js';
 import { describeRule, ruleValueName } from '../policy/rule-catalogue.js';
-import type { ClauseName, RequireConflict, RuleLocation } from '../policy/rule-result.js';
-import type { NeedCode, PolicyDecision, Rule } from '../policy/types.js';
+import type { PolicyDecision } from '../policy/types.js';
 import { type Finding, idpNames, ROW_BLIND_SPOTS, type View } from './find-denial.js';
+import {
+  CLAUSE,
+  conflictWords,
+  DIMENSION,
+  fixTarget,
+  groupLocation,
+  includeSummary,
+  inline,
+  innerGroup,
+  leafReason,
+  leafRule,
+  mustHold,
+  pathAppNote,
+  phase,
+  q,
+  throughGroups,
+} from './finding-words.js';
 
 // The words of a denial: summary, admin fix and user message per cause. Each is an exhaustive switch
 // with no default, so a new cause code fails to compile until it has its own text in all three.
@@ -14,147 +30,6 @@ export const ACTION: Record<PolicyDecision, 'Allow' | 'Block' | 'Service Auth' |
   non_identity: 'Service Auth',
   bypass: 'Bypass',
 };
-
-export const NEED_TEXT: Record<NeedCode, string> = {
-  user_email: "the user's email (look the user UUID up in Access › Users)",
-  idp_groups: "the user's identity-provider groups (Access policy tester or get-identity)",
-  saml_attributes: 'the SAML attributes the identity provider sent',
-  oidc_claims: 'the OIDC claims the identity provider sent',
-  amr: 'the authentication methods (amr) the identity provider reported for this sign-in',
-  auth_context: 'the Entra authentication-context result',
-  device_posture_results: "the device's posture results (Logs › Posture, or the user's last-seen identity)",
-  posture_rule: 'the device posture rule definition (Settings › WARP Client › Device posture)',
-  external_evaluation_result: "the External Evaluation API's answer for this request",
-  user_risk_score: "the user's risk score at the time",
-  linked_app_token: 'whether an OAuth token from the linked app was sent',
-  cloudflare_account_membership: "the user's Cloudflare account memberships",
-  access_group: 'the Access rule group definitions (Access › Rule groups)',
-  gateway_list: 'the Gateway list entries (Lists)',
-  service_token: 'the service token list (Access › Service credentials)',
-  identity_provider: 'which identity provider the login used (the row is ambiguous)',
-  client_certificate_status: 'the client certificate status',
-  temporary_access_approval: 'whether an approver granted the temporary access request',
-  rule_support: 'a rule this bot cannot evaluate yet',
-  login_identity: 'the identity the user would sign in with',
-  group_nesting:
-    'a verdict for rule groups nested too deep (or too many) to evaluate here — group nesting too deep; use the Access policy tester',
-};
-
-const CLAUSE: Record<ClauseName, string> = { include: 'Include', require: 'Require', exclude: 'Exclude' };
-
-const DIMENSION: Record<RequireConflict['dimension'], string> = {
-  country: 'one country',
-  ip: 'one source IP',
-  email: 'one email address',
-  login_method: 'one login method',
-  service_token: 'one service token',
-  common_name: 'one client certificate',
-};
-
-export function q(text: string): string {
-  return `'${text}'`;
-}
-
-/** A reason sentence made fit to sit inside another sentence (no capital, no final stop). */
-export function inline(reason: string): string {
-  const trimmed = reason.trim().replace(/\.$/, '');
-  return /^[A-Z][a-z]/.test(trimmed) ? `${trimmed.charAt(0).toLowerCase()}${trimmed.slice(1)}` : trimmed;
-}
-
-/** "the Include of rule group 'EU', in the Require of policy 'Staff'": where a rule lives, innermost first. */
-export function locationWords(at: RuleLocation, policy: string): string {
-  const parts: string[] = [];
-  const steps = at.path;
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const step = steps[i];
-    if (step) parts.push(`the ${CLAUSE[step.clause]} of rule group ${q(step.groupName)}`);
-  }
-  parts.push(`the ${CLAUSE[at.clause]} of policy ${q(policy)}`);
-  return parts.join(', in ');
-}
-
-/** The innermost rule group a finding's rule lives in, when it lives in one. */
-function innerGroup(f: Finding): string | undefined {
-  const path = f.blame?.at.path ?? [];
-  return path[path.length - 1]?.groupName;
-}
-
-/** Where the innermost rule group of a finding sits ("the Require of policy 'P'"). */
-function groupLocation(f: Finding): string | undefined {
-  const at = f.blame?.at;
-  if (!at || at.path.length === 0 || !f.policy) return undefined;
-  return locationWords({ clause: at.clause, path: at.path.slice(0, -1) }, f.policy.policy.name);
-}
-
-/** Where a fix goes: the rule group holding the rule (and where that group sits), else the policy. */
-function fixTarget(f: Finding): string {
-  const group = innerGroup(f);
-  const where = groupLocation(f);
-  if (group && where) return `rule group ${q(group)} (in ${where})`;
-  return f.policy ? q(f.policy.policy.name) : 'the policy';
-}
-
-/** For a rule inside groups: "rule group 'G', which does not hold — its Include: <reason>". */
-function throughGroups(f: Finding, verdict: string): string | undefined {
-  const path = f.blame?.at.path ?? [];
-  const first = path[0];
-  const last = path[path.length - 1];
-  if (!first || !last) return undefined;
-  const inner =
-    path.length === 1
-      ? `its ${CLAUSE[last.clause]}`
-      : `the ${CLAUSE[last.clause]} of nested rule group ${q(last.groupName)}`;
-  return `rule group ${q(first.groupName)}, which ${verdict} — ${inner}: ${inline(leafReason(f))}`;
-}
-
-/** Whether the undecided rule must hold for its policy to match, or must not (under an odd number of Excludes). */
-function mustHold(f: Finding): boolean {
-  const clauses = [
-    f.blame?.at.clause ?? f.decisive?.clause,
-    ...(f.blame?.at.path ?? []).map((s) => s.clause),
-  ];
-  return clauses.filter((c) => c === 'exclude').length % 2 === 0;
-}
-
-function leafRule(f: Finding): Rule | undefined {
-  return f.blame?.leaf.result.rule ?? f.decisive?.result.rule;
-}
-
-function leafReason(f: Finding): string {
-  return f.blame?.leaf.result.reason ?? f.decisive?.result.reason ?? '';
-}
-
-export function includeSummary(result: PolicyResult, view: View): string {
-  return (
-    result.policy.include.map((r) => describeRule(r, view.context)).join(' or ') || 'nobody (no Include rule)'
-  );
-}
-
-function phase(view: View): string {
-  // Non-identity rules are re-checked on every request, so a live session can end on one.
-  if (view.event.hasExistingJwt) return ' mid-session';
-  if (view.facts.preLogin) return ' before sign-in';
-  return '';
-}
-
-export function pathAppNote(view: View): string | undefined {
-  const related = view.context.relatedApps ?? [];
-  if (related.length === 0) return undefined;
-  const names = related.map((a) => `${q(a.name)} (${a.domain})`).join(', ');
-  return `This request went to the separate app ${q(view.app.name)} (${view.app.domain}), which does not inherit the policies of ${names}.`;
-}
-
-/** The two conflicting rules in words, each with where it lives. */
-function conflictWords(view: View, f: Finding): string {
-  const c = f.conflict;
-  const p = f.policy?.policy.name ?? '';
-  if (!c) return 'two of its rules';
-  const words = (side: RequireConflict['first']) => describeRule(side.rule, view.context);
-  const a = locationWords(c.first.at, p);
-  const b = locationWords(c.second.at, p);
-  if (a === b) return `${words(c.first)} and ${words(c.second)} (both in ${a})`;
-  return `${words(c.first)} (${a}) and ${words(c.second)} (${b})`;
-}
 
 /** One line per policy: why this status. */
 export function verdictLine(result: PolicyResult): string {

@@ -5,20 +5,12 @@ import { ruleValue, ruleValueName, specOf } from '../policy/rule-catalogue.js';
 import type { DecisiveRule, Verdict } from '../policy/rule-result.js';
 import { createReplayBudget, createRuleScope } from '../policy/rule-scope.js';
 import type { AccessApp, PolicyContext } from '../policy/types.js';
-import {
-  ACTION,
-  adminFixFor,
-  inline,
-  locationWords,
-  NEED_TEXT,
-  pathAppNote,
-  q,
-  summaryFor,
-  userMessageFor,
-  verdictLine,
-} from './denial-wording.js';
+import { type Blame, blameOf } from './blame.js';
+import { ACTION, adminFixFor, summaryFor, userMessageFor, verdictLine } from './denial-wording.js';
 import { collectDenialEvidence } from './explain-event.js';
-import { type Blame, blameOf, type Finding, findDenial, type View } from './find-denial.js';
+import { type Finding, findDenial, type View } from './find-denial.js';
+import { inline, locationWords, pathAppNote, q } from './finding-words.js';
+import { NEED_TEXT } from './need-text.js';
 
 // Assembly: replay the policies, decide the cause (find-denial), put it into words (denial-wording)
 // and build the explanation the renderers show.

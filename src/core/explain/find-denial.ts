@@ -6,12 +6,12 @@ import type {
   ClauseName,
   DecisiveRule,
   RequireConflict,
-  RuleLocation,
   RuleResult,
   Verdict,
 } from '../policy/rule-result.js';
 import type { RuleScope } from '../policy/rule-scope.js';
 import type { AccessApp, NeedCode, PolicyContext, PolicyDecision, Rule } from '../policy/types.js';
+import { type Blame, blameOf, conflictOf } from './blame.js';
 
 /** What the explanation is built from: the replay and the facts of the request. */
 export interface View {
@@ -22,15 +22,6 @@ export interface View {
   facts: RuleScope;
   appLabel: string;
   who: string;
-}
-
-/** The innermost rule that decided, and the rule groups it sits in. */
-export interface Blame {
-  /** The rule of the policy itself (a `group` rule when the blame sits inside a group). */
-  top: DecisiveRule;
-  /** The innermost rule and its clause. */
-  leaf: DecisiveRule;
-  at: RuleLocation;
 }
 
 /** The decided cause of a denial, with the policy and rule it rests on. */
@@ -63,22 +54,6 @@ export const ROW_BLIND_SPOTS = [
   'session or identity errors ("Invalid session")',
   'a wrong or rotated service-token secret',
 ];
-
-const MAX_BLAME_DEPTH = 64;
-
-/** Follows a `group` rule down to the rule inside it that decided, recording each group and clause. */
-export function blameOf(top: DecisiveRule): Blame {
-  const path: RuleLocation['path'] = [];
-  let leaf = top;
-  while (path.length < MAX_BLAME_DEPTH) {
-    const group = leaf.result.group;
-    const inner = group?.decisive;
-    if (!group?.name || !inner || group.conflict) break;
-    path.push({ groupId: group.id, groupName: group.name, clause: inner.clause });
-    leaf = inner;
-  }
-  return { top, leaf, at: { clause: top.clause, path } };
-}
 
 function unknownRules(result: PolicyResult): RuleResult[] {
   return (['include', 'require', 'exclude'] as const)
@@ -121,31 +96,6 @@ function rankCandidates(results: PolicyResult[], facts: RuleScope): PolicyResult
     }
     return 0;
   });
-}
-
-/** The conflict a policy's verdict rests on: its own, or that of a rule group on its deciding path. */
-function conflictOf(result: PolicyResult): { conflict: RequireConflict; group?: string } | undefined {
-  if (result.conflict) {
-    const { first, second } = result.conflict;
-    // The innermost group holding both rules is where the fix goes.
-    let group: string | undefined;
-    if (first.at.clause === second.at.clause) {
-      for (let i = 0; i < Math.min(first.at.path.length, second.at.path.length); i++) {
-        const a = first.at.path[i];
-        const b = second.at.path[i];
-        if (!a || !b || a.groupId !== b.groupId) break;
-        group = a.groupName;
-        if (a.clause !== b.clause) break;
-      }
-    }
-    return { conflict: result.conflict, ...(group ? { group } : {}) };
-  }
-  let step = result.decisive?.result.group;
-  for (let depth = 0; step && depth < MAX_BLAME_DEPTH; depth++) {
-    if (step.conflict) return { conflict: step.conflict, ...(step.name ? { group: step.name } : {}) };
-    step = step.decisive?.result.group;
-  }
-  return undefined;
 }
 
 function causeOf(result: PolicyResult): CauseCode {
@@ -235,14 +185,17 @@ function findingFor(
   };
 }
 
-/** Undecided Blocks whose open questions are about the request's context, which Access checks before login. */
-function contextBlocks(view: View): PolicyResult[] {
-  return view.replay.results.filter(
-    (r) =>
-      r.policy.decision === 'deny' &&
-      r.verdict === 'unknown' &&
-      unknownRules(r).every((u) => u.category !== 'identity'),
+/** An undecided Block whose open questions are about the request's context, which Access checks before login. */
+function actsBeforeLogin(result: PolicyResult): boolean {
+  return (
+    result.policy.decision === 'deny' &&
+    result.verdict === 'unknown' &&
+    unknownRules(result).every((u) => u.category !== 'identity')
   );
+}
+
+function contextBlocks(view: View): PolicyResult[] {
+  return view.replay.results.filter(actsBeforeLogin);
 }
 
 /** The policy, rule and cause that explain a denial (see the README's decision order). */
@@ -282,7 +235,10 @@ export function findDenial(view: View): Finding {
 
   if (decider) {
     // The replay admits the request; the row says Access refused it.
-    const blocker = replay.pending.find((p) => p.policy.decision === 'deny');
+    // Without a sign-in, a Block undecided only on identity rules cannot have acted.
+    const blocker = replay.pending.find(
+      (p) => p.policy.decision === 'deny' && (!isNonIdentityEvent(event) || actsBeforeLogin(p)),
+    );
     if (blocker) {
       // The Block refused it only if its undecided rule holds: name that rule and the data it needs.
       return {
