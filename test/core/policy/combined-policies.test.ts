@@ -16,6 +16,7 @@ import {
   policy,
   r,
   signedIn,
+  TOKEN,
 } from '../../fixtures/policy/directory.js';
 import { wireCase } from '../../fixtures/policy/wire-case.js';
 
@@ -121,6 +122,55 @@ describe('unsatisfiable requires', () => {
     );
     expect(replay.results[0]?.verdict).toBe('no_match');
     expect(replay.decision).toBe('denied');
+  });
+});
+
+describe('unsatisfiable requires, other dimensions', () => {
+  it('two required login methods: no login goes through both', () => {
+    const x = explainLogin(
+      signedIn({ identityProvider: IDP.okta.id }),
+      app([
+        policy({
+          name: 'Double SSO',
+          include: [r.domain('corp.example')],
+          require: [
+            { kind: 'login_method', idpId: IDP.okta.id },
+            { kind: 'login_method', idpId: IDP.github.id },
+          ],
+        }),
+      ]),
+      asUser('sam@corp.example'),
+    );
+    expect(x).toMatchObject({ cause: 'require_unsatisfiable', determinable: true });
+    expect(x.summary).toMatch(/a request has one login method/);
+    expect(x.failedRule).toMatchObject({ selector: 'login_method', value: IDP.github.id });
+  });
+
+  it('two required service tokens in a Service Auth policy: a request carries one', () => {
+    const x = explainLogin(
+      beforeSignIn({ serviceTokenId: TOKEN.deployBot.clientId }),
+      app([
+        policy({
+          name: 'Two machines',
+          decision: 'non_identity',
+          include: [r.token(TOKEN.deployBot.id)],
+          require: [r.token(TOKEN.backupJob.id)],
+        }),
+      ]),
+      directory(),
+    );
+    expect(x).toMatchObject({ cause: 'require_unsatisfiable', determinable: true, policy: 'Two machines' });
+    expect(x.summary).toMatch(/a request has one service token/);
+  });
+
+  it('two required email domains', () => {
+    const x = explainLogin(
+      signedIn(),
+      app([policy({ name: 'Merger', require: [r.domain('corp.example'), r.domain('partner.example')] })]),
+      asUser('sam@corp.example'),
+    );
+    expect(x.cause).toBe('require_unsatisfiable');
+    expect(x.failedRule).toMatchObject({ value: 'partner.example' });
   });
 });
 
@@ -285,6 +335,25 @@ describe('pre-login attribution', () => {
     expect(x.adminFix).toMatch(/If it does not hold, Block policy 'Devices without a firewall' refused/);
     expect(x.adminFix).not.toMatch(/Look up user/);
     expect(x.adminFix).toMatch(/dev-41/);
+  });
+
+  it('before sign-in, a Block undecided only on identity rules is not the refuser', () => {
+    const x = explainLogin(
+      beforeSignIn(),
+      app([
+        policy({
+          name: 'Interns',
+          decision: 'deny',
+          include: [r.domain('interns.corp.example')],
+          precedence: 1,
+        }),
+        policy({ name: 'Open', include: [r.everyone()], precedence: 2 }),
+      ]),
+      directory(),
+    );
+    expect(x.cause).not.toBe('needs_user_identity');
+    expect(x.policy).not.toBe('Interns');
+    expect(x.determinable).toBe(false);
   });
 
   it('without any pre-login refuser it says the row cannot show what stopped it, not "look up the user"', () => {
