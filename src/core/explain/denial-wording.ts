@@ -56,7 +56,8 @@ function undecidedBlockSummary(view: View, f: Finding, lead: string): string {
 
 export function summaryFor(view: View, f: Finding): string {
   const p = f.policy ? q(f.policy.policy.name) : '';
-  const reason = leafReason(f);
+  // The reason follows a full stop in the summary: start it as a sentence.
+  const reason = leafReason(f).replace(/^[a-z]/, (c) => c.toUpperCase());
   const rule = leafRule(f);
   const words = rule ? describeRule(rule, view.context) : '';
   const lead = `Access denied ${view.who} at ${view.appLabel}${phase(view)}`;

@@ -54,11 +54,17 @@ function missedTogether(found: RuleResult, clauses: ClauseSet, scope: RuleScope)
   return joined ? { ...found, reason: joined } : found;
 }
 
+/** A reason sentence fit to follow a colon: no capital (unless a name), no final stop. */
+function asClause(reason: string): string {
+  const trimmed = reason.trim().replace(/\.$/, '');
+  return /^[A-Z][a-z]/.test(trimmed) ? `${trimmed.charAt(0).toLowerCase()}${trimmed.slice(1)}` : trimmed;
+}
+
 /** A match with Exclude rules says why none of them applied ("everyone, and not excluded since …"). */
 function notExcluded(found: RuleResult, clauses: ClauseSet): RuleResult {
   const misses = clauses.exclude.results.filter((r) => r.verdict === 'no_match');
   if (misses.length === 0) return found;
-  const why = misses.map((r) => r.reason.trim().replace(/\.$/, '')).join('; ');
+  const why = misses.map((r) => asClause(r.reason)).join('; ');
   return {
     ...found,
     reason: `${found.reason.trim().replace(/\.$/, '')}, and its Exclude does not apply: ${why}.`,
