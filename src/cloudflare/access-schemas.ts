@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AccessLoginEvent, LastSeenDetails } from '../core/access-event.js';
+import { wireReaderFor } from '../core/policy/rule-catalogue.js';
 import type {
   AccessApp,
   AccessGroup,
@@ -27,185 +28,11 @@ const optBool = z.boolean().nullish();
 const optNum = z.number().nullish();
 
 // ---------------------------------------------------------------------------------------------
-// Rules: `{ "<selector>": { …fields } }`. Read per selector; anything unreadable becomes `unknown`.
+// Rules: `{ "<selector>": { …fields } }`. Each selector's wire shape lives with its kind in the core
+// rule catalogue; anything unreadable becomes `unknown`.
 
-const ruleBodies = {
-  everyone: z.looseObject({}),
-  ip: z.looseObject({ ip: str }),
-  ip_list: z.looseObject({ id: str }),
-  geo: z.looseObject({ country_code: str }),
-  certificate: z.looseObject({}),
-  common_name: z.looseObject({ common_name: str }),
-  service_token: z.looseObject({ token_id: str }),
-  any_valid_service_token: z.looseObject({}),
-  email: z.looseObject({ email: str }),
-  email_domain: z.looseObject({ domain: str }),
-  email_list: z.looseObject({ id: str }),
-  group: z.looseObject({ id: str }),
-  login_method: z.looseObject({ id: str }),
-  auth_method: z.looseObject({ auth_method: str }),
-  azureAD: z.looseObject({ id: str, identity_provider_id: optStr }),
-  // Older Okta rules carried `email` instead of `name`.
-  okta: z.looseObject({ name: optStr, email: optStr, identity_provider_id: optStr }),
-  gsuite: z.looseObject({ email: str, identity_provider_id: optStr }),
-  'github-organization': z.looseObject({ name: str, team: optStr, identity_provider_id: optStr }),
-  saml: z.looseObject({ attribute_name: str, attribute_value: str, identity_provider_id: optStr }),
-  oidc: z.looseObject({ claim_name: str, claim_value: str, identity_provider_id: optStr }),
-  auth_context: z.looseObject({ id: str, ac_id: optStr, identity_provider_id: optStr }),
-  device_posture: z.looseObject({ integration_uid: str }),
-  external_evaluation: z.looseObject({ evaluate_url: str, keys_url: optStr }),
-  user_risk_score: z.looseObject({ user_risk_score: z.array(str) }),
-  linked_app_token: z.looseObject({ app_uid: str }),
-  cloudflare_account_member: z.looseObject({ account_id: optStr }),
-} as const;
-
-type RuleKey = keyof typeof ruleBodies;
-
-function isRuleKey(key: string): key is RuleKey {
-  return Object.hasOwn(ruleBodies, key);
-}
-
-function idp(id: string | null | undefined): { idpId?: string } {
-  return id ? { idpId: id } : {};
-}
-
-function toKnownRule(key: RuleKey, body: unknown): Rule | undefined {
-  switch (key) {
-    case 'everyone':
-    case 'certificate':
-    case 'any_valid_service_token':
-      return ruleBodies[key].safeParse(body ?? {}).success ? { kind: key } : undefined;
-    case 'ip': {
-      const b = ruleBodies.ip.safeParse(body);
-      return b.success ? { kind: 'ip', ip: b.data.ip } : undefined;
-    }
-    case 'ip_list': {
-      const b = ruleBodies.ip_list.safeParse(body);
-      return b.success ? { kind: 'ip_list', listId: b.data.id } : undefined;
-    }
-    case 'geo': {
-      const b = ruleBodies.geo.safeParse(body);
-      return b.success ? { kind: 'geo', countryCode: b.data.country_code } : undefined;
-    }
-    case 'common_name': {
-      const b = ruleBodies.common_name.safeParse(body);
-      return b.success ? { kind: 'common_name', commonName: b.data.common_name } : undefined;
-    }
-    case 'service_token': {
-      const b = ruleBodies.service_token.safeParse(body);
-      return b.success ? { kind: 'service_token', tokenId: b.data.token_id } : undefined;
-    }
-    case 'email': {
-      const b = ruleBodies.email.safeParse(body);
-      return b.success ? { kind: 'email', email: b.data.email } : undefined;
-    }
-    case 'email_domain': {
-      const b = ruleBodies.email_domain.safeParse(body);
-      return b.success ? { kind: 'email_domain', domain: b.data.domain } : undefined;
-    }
-    case 'email_list': {
-      const b = ruleBodies.email_list.safeParse(body);
-      return b.success ? { kind: 'email_list', listId: b.data.id } : undefined;
-    }
-    case 'group': {
-      const b = ruleBodies.group.safeParse(body);
-      return b.success ? { kind: 'group', groupId: b.data.id } : undefined;
-    }
-    case 'login_method': {
-      const b = ruleBodies.login_method.safeParse(body);
-      return b.success ? { kind: 'login_method', idpId: b.data.id } : undefined;
-    }
-    case 'auth_method': {
-      const b = ruleBodies.auth_method.safeParse(body);
-      return b.success ? { kind: 'auth_method', authMethod: b.data.auth_method } : undefined;
-    }
-    case 'azureAD': {
-      const b = ruleBodies.azureAD.safeParse(body);
-      return b.success
-        ? { kind: 'azureAD', groupId: b.data.id, ...idp(b.data.identity_provider_id) }
-        : undefined;
-    }
-    case 'okta': {
-      const b = ruleBodies.okta.safeParse(body);
-      const name = b.success ? (b.data.name ?? b.data.email) : undefined;
-      return b.success && name ? { kind: 'okta', name, ...idp(b.data.identity_provider_id) } : undefined;
-    }
-    case 'gsuite': {
-      const b = ruleBodies.gsuite.safeParse(body);
-      return b.success
-        ? { kind: 'gsuite', email: b.data.email, ...idp(b.data.identity_provider_id) }
-        : undefined;
-    }
-    case 'github-organization': {
-      const b = ruleBodies['github-organization'].safeParse(body);
-      if (!b.success) return undefined;
-      return {
-        kind: 'github-organization',
-        name: b.data.name,
-        ...(b.data.team ? { team: b.data.team } : {}),
-        ...idp(b.data.identity_provider_id),
-      };
-    }
-    case 'saml': {
-      const b = ruleBodies.saml.safeParse(body);
-      if (!b.success) return undefined;
-      return {
-        kind: 'saml',
-        attributeName: b.data.attribute_name,
-        attributeValue: b.data.attribute_value,
-        ...idp(b.data.identity_provider_id),
-      };
-    }
-    case 'oidc': {
-      const b = ruleBodies.oidc.safeParse(body);
-      if (!b.success) return undefined;
-      return {
-        kind: 'oidc',
-        claimName: b.data.claim_name,
-        claimValue: b.data.claim_value,
-        ...idp(b.data.identity_provider_id),
-      };
-    }
-    case 'auth_context': {
-      const b = ruleBodies.auth_context.safeParse(body);
-      if (!b.success) return undefined;
-      return {
-        kind: 'auth_context',
-        id: b.data.id,
-        acId: b.data.ac_id ?? '',
-        ...idp(b.data.identity_provider_id),
-      };
-    }
-    case 'device_posture': {
-      const b = ruleBodies.device_posture.safeParse(body);
-      return b.success ? { kind: 'device_posture', integrationUid: b.data.integration_uid } : undefined;
-    }
-    case 'external_evaluation': {
-      const b = ruleBodies.external_evaluation.safeParse(body);
-      if (!b.success) return undefined;
-      return {
-        kind: 'external_evaluation',
-        evaluateUrl: b.data.evaluate_url,
-        ...(b.data.keys_url ? { keysUrl: b.data.keys_url } : {}),
-      };
-    }
-    case 'user_risk_score': {
-      const b = ruleBodies.user_risk_score.safeParse(body);
-      return b.success ? { kind: 'user_risk_score', levels: b.data.user_risk_score } : undefined;
-    }
-    case 'linked_app_token': {
-      const b = ruleBodies.linked_app_token.safeParse(body);
-      return b.success ? { kind: 'linked_app_token', appUid: b.data.app_uid } : undefined;
-    }
-    case 'cloudflare_account_member': {
-      const b = ruleBodies.cloudflare_account_member.safeParse(body ?? {});
-      if (!b.success) return undefined;
-      return {
-        kind: 'cloudflare_account_member',
-        ...(b.data.account_id ? { accountId: b.data.account_id } : {}),
-      };
-    }
-  }
+function toKnownRule(key: string, body: unknown): Rule | undefined {
+  return wireReaderFor(key)?.read(body);
 }
 
 /** Wire rule → core rule. Never throws and never drops a rule: what it cannot read stays `unknown`. */
@@ -215,7 +42,7 @@ export function toRule(wire: unknown): Rule {
     // Only one selector per rule object; extra keys would mean a shape this code does not know.
     if (entries.length === 1) {
       const [key, body] = entries[0] ?? ['', undefined];
-      const known = isRuleKey(key) ? toKnownRule(key, body) : undefined;
+      const known = toKnownRule(key, body);
       if (known) return known;
       return { kind: 'unknown', key, raw: wire };
     }

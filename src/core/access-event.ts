@@ -116,3 +116,9 @@ export function isNonIdentityEvent(event: AccessLoginEvent): boolean {
   if (event.source === 'identity_log') return false;
   return event.identityProvider === 'nonidentity' || event.userUuid === '';
 }
+
+/** True when the row says no client certificate was presented. */
+export function hasNoClientCertificate(event: AccessLoginEvent): boolean {
+  const status = event.mtlsStatus.trim().toUpperCase();
+  return (status === '' || status === 'NONE') && event.mtlsCertSerialId === '' && event.mtlsCommonName === '';
+}

@@ -11,6 +11,7 @@ export const CAUSE_CODES = [
   'country_not_allowed',
   'ip_not_allowed',
   'excluded_by_rule',
+  'excluded_by_group',
   'not_in_include',
   'require_unsatisfiable',
   'no_allow_policy',
@@ -60,4 +61,77 @@ export interface Explanation {
   needs: string[];
   /** Name of the deciding or closest policy, when known. */
   policy?: string;
+}
+
+/**
+ * Causes that ride along with the primary one. Besides the cause vocabulary, one factor the
+ * vocabulary has no code for: Gateway HTTP inspection strips client certificates (D-MTLS).
+ */
+export type SecondaryCause = CauseCode | 'gateway_http_inspection_breaks_mtls';
+
+/** A clause of a policy or rule group. */
+export type RuleClause = 'include' | 'require' | 'exclude';
+
+/** One step down into a rule group: the group, and the clause of it the next step sits in. */
+export interface RulePathStep {
+  group: string;
+  clause: RuleClause;
+}
+
+/** A rule named in an explanation: where it sits and what it checks. */
+export interface RuleRef {
+  policy: string;
+  /** The clause of the policy the rule (or the group holding it) sits in. */
+  ruleType: RuleClause;
+  /** Cloudflare's selector key (a `RuleKind`); `group` when the rule sits inside a rule group. */
+  selector: string;
+  value?: string;
+  /** Rule group name, for `group` selectors. */
+  group?: string;
+  /** Posture rule type (`warp`, `gateway`, `disk_encryption`, …) for `device_posture` selectors. */
+  postureType?: string;
+  /** The name behind an id-valued rule (IdP, Gateway list, service token, posture rule), when known. */
+  valueName?: string;
+  /** For a rule inside rule groups: each group from the policy down, with the clause the next step is in. */
+  path?: RulePathStep[];
+  /** For a rule inside rule groups: the innermost rule itself. */
+  inner?: {
+    ruleType: RuleClause;
+    selector: string;
+    value?: string;
+    valueName?: string;
+    postureType?: string;
+  };
+}
+
+/** One policy on the card, in Access's order of execution. */
+export interface PolicyVerdict {
+  policyId: string;
+  policy: string;
+  action: 'Allow' | 'Block' | 'Service Auth' | 'Bypass';
+  decision: 'allow' | 'deny' | 'non_identity' | 'bypass';
+  precedence: number;
+  order: number;
+  status: 'match' | 'no_match' | 'unknown';
+  icon: '✅' | '❌' | '❔';
+  /** False when an earlier policy decided first: Access never ran this one. */
+  reached: boolean;
+  /** One line: why this status. */
+  reason: string;
+}
+
+/** An explanation from replaying the app's policies. */
+export interface PolicyExplanation extends Explanation {
+  policies: PolicyVerdict[];
+  /** The rule that kept the request out (for a Block: the rule that made the Block match). */
+  failedRule?: RuleRef;
+  /** The rule that let the request in (allowed logins). */
+  matchedRule?: RuleRef;
+  secondaryCauses?: SecondaryCause[];
+  /** Machine-readable form of `needs` (`NeedCode`s). */
+  needCodes: string[];
+  /** What replaying the current policies gives, independent of the recorded outcome. */
+  replayedDecision: 'allowed' | 'denied' | 'unknown';
+  /** True when the replay contradicts what the login row recorded. */
+  replayDisagrees: boolean;
 }

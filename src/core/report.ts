@@ -1,7 +1,6 @@
 import type { AccessLoginEvent, ResolvedNames } from './access-event.js';
 import type { LookupFailure } from './errors.js';
-import type { PolicyExplanation, PolicyVerdict } from './explain/explain-denial.js';
-import type { Explanation } from './explanation.js';
+import type { Explanation, PolicyExplanation, PolicyVerdict } from './explanation.js';
 import type { PasteInfo } from './paste.js';
 import type { FailedLogin, IdentityLogEntry, SearchedRange } from './ports.js';
 

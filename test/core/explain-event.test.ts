@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { explainEvent, hasNoClientCertificate } from '../../src/core/explain/explain-event.js';
+import { hasNoClientCertificate } from '../../src/core/access-event.js';
+import { explainEvent } from '../../src/core/explain/explain-event.js';
 import { loginEvent, nonIdentityDenial } from '../fixtures/events.js';
 
 describe('explainEvent (from the login row alone)', () => {

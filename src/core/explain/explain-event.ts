@@ -1,13 +1,12 @@
-import { type AccessLoginEvent, isNonIdentityEvent, type ResolvedNames } from '../access-event.js';
+import {
+  type AccessLoginEvent,
+  hasNoClientCertificate,
+  isNonIdentityEvent,
+  type ResolvedNames,
+} from '../access-event.js';
 import type { Evidence, Explanation } from '../explanation.js';
 
 const POLICIES_NEEDED = "the app's Access policies (token permission Access: Apps and Policies Read)";
-
-/** True when the row says no client certificate was presented. */
-export function hasNoClientCertificate(event: AccessLoginEvent): boolean {
-  const status = event.mtlsStatus.trim().toUpperCase();
-  return (status === '' || status === 'NONE') && event.mtlsCertSerialId === '' && event.mtlsCommonName === '';
-}
 
 function appLabel(event: AccessLoginEvent, names: ResolvedNames): string {
   return names.appName ?? (event.appId ? `app ${event.appId.slice(0, 8)}…` : 'an unnamed app');

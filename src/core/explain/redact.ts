@@ -15,6 +15,7 @@ const CATEGORY: Record<CauseCode, CauseCategory> = {
   undetermined: 'unknown',
   block_policy_matched: 'blocked',
   excluded_by_rule: 'blocked',
+  excluded_by_group: 'blocked',
   country_not_allowed: 'network',
   ip_not_allowed: 'network',
   not_in_include: 'identity',

@@ -1,14 +1,10 @@
 import type { AccessLoginEvent } from '../access-event.js';
-import {
-  type ClauseSet,
-  createRuleScope,
-  type DecisiveRule,
-  decisiveRule,
-  evaluateClauses,
-  type RuleScope,
-  unknownNeeds,
-  type Verdict,
-} from './evaluate-rule.js';
+import { unknownNeeds } from './clauses.js';
+import { evaluateClauses } from './evaluate-rule.js';
+import { decisiveRule } from './ranking.js';
+import type { ClauseSet, DecisiveRule, RequireConflict, Verdict } from './rule-result.js';
+import { createReplayBudget, createRuleScope, type ReplayBudget, type RuleScope } from './rule-scope.js';
+import { findRequireConflict } from './satisfiability.js';
 import type { AccessApp, AppPolicy, NeedCode, PolicyContext, PolicyDecision } from './types.js';
 
 /** Steps Access adds after a policy matched, which the login row cannot show. */
@@ -31,6 +27,8 @@ export interface PolicyResult {
   gates: PolicyGate[];
   /** Why the verdict differs from what the rules alone say (strict service-token mode). */
   note?: string;
+  /** Two rules that can never both hold: the policy never matches any request. */
+  conflict?: RequireConflict;
   /** The facts the rules were read against (token request, before sign-in, …). */
   scope: RuleScope;
 }
@@ -83,8 +81,9 @@ function evaluatePolicy(
   order: number,
   event: AccessLoginEvent,
   context: PolicyContext,
+  budget: ReplayBudget,
 ): Omit<PolicyResult, 'reached'> {
-  const scope = createRuleScope(event, context, policy.decision);
+  const scope = createRuleScope(event, context, policy.decision, budget);
   const clauses = evaluateClauses(policy, scope);
   const decisive = decisiveRule(clauses, scope);
   const base = { policy, order, clauses, gates: gatesOf(policy), scope, ...(decisive ? { decisive } : {}) };
@@ -97,25 +96,31 @@ function evaluatePolicy(
       note: 'Strict service-token authentication is on: an Allow policy cannot authorize a token request.',
     };
   }
+  const conflict = findRequireConflict(policy, context, budget);
+  if (conflict) {
+    // No request can satisfy it, so it did not match this one either, whatever data is missing.
+    return { ...base, verdict: 'no_match', needs: [], conflict };
+  }
   const verdict = clauses.verdict;
   return { ...base, verdict, needs: verdict === 'unknown' ? unknownNeeds(clauses) : [] };
 }
 
 /**
  * Replays an app's policies against one login row, in Access's order; the first definite match
- * decides, default deny. An undecided policy ahead of the decider that could flip the outcome makes
+ * decides, default deny. One `budget` bounds the rule-group work of the whole lookup. An undecided policy ahead of the decider that could flip the outcome makes
  * the decision `unknown` (listed in `pending`) rather than a guess.
  */
 export function evaluatePolicies(
   event: AccessLoginEvent,
   app: AccessApp,
   context: PolicyContext,
+  budget: ReplayBudget = createReplayBudget(),
 ): PolicyReplay {
   const results: PolicyResult[] = [];
   let decider: PolicyResult | undefined;
   orderPolicies(app.policies).forEach((policy, index) => {
     const evaluated: PolicyResult = {
-      ...evaluatePolicy(policy, index + 1, event, context),
+      ...evaluatePolicy(policy, index + 1, event, context, budget),
       reached: !decider,
     };
     results.push(evaluated);

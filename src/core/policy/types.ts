@@ -245,7 +245,9 @@ export type NeedCode =
   | 'client_certificate_status'
   | 'temporary_access_approval'
   | 'rule_support'
-  | 'login_identity';
+  | 'login_identity'
+  /** Rule groups nested too deep (or too many) to evaluate within the per-lookup caps. */
+  | 'group_nesting';
 
 /** Builds an empty lookup context (only the clock); callers add what they fetched. */
 export function emptyPolicyContext(now: Date): PolicyContext {

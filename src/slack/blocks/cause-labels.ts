@@ -1,5 +1,4 @@
-import type { SecondaryCause } from '../../core/explain/explain-denial.js';
-import type { CauseCode } from '../../core/explanation.js';
+import type { CauseCode, SecondaryCause } from '../../core/explanation.js';
 
 /** A short human label per primary cause; a new code fails to compile until it has one. Plain text, no markup. */
 export const CAUSE_LABELS: Record<CauseCode, string> = {
@@ -9,6 +8,7 @@ export const CAUSE_LABELS: Record<CauseCode, string> = {
   country_not_allowed: 'Country not allowed',
   ip_not_allowed: 'IP address not allowed',
   excluded_by_rule: 'Excluded by a rule',
+  excluded_by_group: 'Excluded by a rule group it must match',
   not_in_include: 'Not in any Include rule',
   require_unsatisfiable: 'Require rules can never all hold',
   no_allow_policy: 'No policy admits anyone',

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { AccessLoginEvent, ResolvedNames } from '../../core/access-event.js';
 import type { LookupErrorCode, LookupFailure } from '../../core/errors.js';
-import type { PolicyVerdict, RuleRef } from '../../core/explain/explain-denial.js';
+import type { PolicyVerdict, RuleRef } from '../../core/explanation.js';
 import type { PasteInfo } from '../../core/paste.js';
 import type { FailedLogin, SearchedRange } from '../../core/ports.js';
 import type { RayIdResult } from '../../core/report.js';

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessLoginEvent } from '../../../src/core/access-event.js';
 import type { CauseCode } from '../../../src/core/explanation.js';
-import {
-  createRuleScope,
-  evaluateClauses,
-  evaluateRule,
-  ipInCidr,
-  parseCidr,
-  parseIp,
-  type Verdict,
-} from '../../../src/core/policy/evaluate-rule.js';
+import { evaluateClauses, evaluateRule } from '../../../src/core/policy/evaluate-rule.js';
+import { ipInCidr, parseCidr, parseIp } from '../../../src/core/policy/ip-address.js';
+import type { Verdict } from '../../../src/core/policy/rule-result.js';
+import { createRuleScope } from '../../../src/core/policy/rule-scope.js';
 import {
   type NeedCode,
   type PolicyContext,
@@ -487,7 +482,8 @@ const rows: Row[] = [
     event: signedIn(),
     context: asUser('temp@corp.example'),
     verdict: 'no_match',
-    cause: 'excluded_by_rule',
+    // The group's own Exclude: for the policy using the group it is a failed rule, not a policy Exclude.
+    cause: 'excluded_by_group',
   },
   {
     name: 'group undecided inside',

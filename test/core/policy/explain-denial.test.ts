@@ -102,6 +102,22 @@ const rows: Row[] = [
     rule: { ruleType: 'exclude', selector: 'email', value: 'temp@corp.example' },
   },
   {
+    name: "excluded by a required rule group's own Exclude",
+    event: signedIn(),
+    app: app([policy({ name: 'Staff via group', require: [r.group(GROUP.staffNotContractors.id)] })]),
+    context: asUser('temp@corp.example'),
+    cause: 'excluded_by_group',
+    determinable: true,
+    policy: 'Staff via group',
+    rule: {
+      ruleType: 'require',
+      selector: 'group',
+      group: 'Staff, not contractors',
+      path: [{ group: 'Staff, not contractors', clause: 'exclude' }],
+      inner: { ruleType: 'exclude', selector: 'email', value: 'temp@corp.example' },
+    },
+  },
+  {
     name: 'not in the Include',
     event: signedIn({ identityProvider: 'google' }),
     app: app([staff()]),
@@ -411,7 +427,7 @@ describe('explainLogin', () => {
       asUser('sam@corp.example'),
     );
     expect(x).toMatchObject({
-      cause: 'block_policy_matched',
+      cause: 'needs_idp_group_data',
       policy: 'Block SRE',
       determinable: false,
       needCodes: ['idp_groups'],
