@@ -52,6 +52,21 @@ export const PERMISSIONS = {
 const RECENT_FAILURES = 5;
 
 const listItemSchema = z.looseObject({ value: z.string() });
+// Cloudflare's SDK types the items answer as an array of arrays (`Array<Array<{value?, created_at?}>>`,
+// cloudflare-typescript zero-trust/gateway/lists/items.ts): each page entry may be a batch of items.
+const listItemEntrySchema = z.union([listItemSchema, z.array(z.unknown())]);
+
+/** Item values of a Gateway list answer, flat; entries without a `value` are left out. */
+function listItemValues(entries: ReadonlyArray<z.infer<typeof listItemEntrySchema>>): string[] {
+  return entries.flatMap((entry) =>
+    Array.isArray(entry)
+      ? entry.flatMap((item) => {
+          const parsed = listItemSchema.safeParse(item);
+          return parsed.success ? [parsed.data.value] : [];
+        })
+      : [entry.value],
+  );
+}
 const failedLoginSchema = z.looseObject({
   expiration: z.unknown().optional(),
   // Cloudflare documents an object; older clients saw a JSON string with the same keys.
@@ -360,11 +375,11 @@ export function createRestAccessDirectory(
   async function loadList(listId: string): Promise<GatewayList> {
     const [list, items] = await Promise.all([
       rest.get(`${account}/gateway/lists/${listId}`, gatewayListWireSchema, PERMISSIONS.gateway),
-      rest.list(`${account}/gateway/lists/${listId}/items`, listItemSchema, PERMISSIONS.gateway, {
+      rest.list(`${account}/gateway/lists/${listId}/items`, listItemEntrySchema, PERMISSIONS.gateway, {
         perPage: PER_PAGE.gatewayListItems,
       }),
     ]);
-    return toGatewayList({ ...list, items: items.items });
+    return toGatewayList({ ...list, items: listItemValues(items.items) });
   }
 
   const identityLog = createIdentityLogSearch(rest, access, PERMISSIONS.audit);
