@@ -1,9 +1,11 @@
 import { pathToFileURL } from 'node:url';
 import dotenv from 'dotenv';
-import { createConfigurationProbe } from './cloudflare/config-check.js';
-import { createCloudflareHttp } from './cloudflare/http.js';
-import { createCloudflareAdapters } from './cloudflare/index.js';
-import { createRestClient } from './cloudflare/rest-client.js';
+import {
+  createCloudflareAdapters,
+  createCloudflareHttp,
+  createConfigurationProbe,
+  createRestClient,
+} from './cloudflare/index.js';
 import { ConfigError, type Env, loadConfig } from './config.js';
 import { LookupError, toLookupFailure } from './core/errors.js';
 import type { PermissionCheck } from './core/ports.js';

@@ -17,7 +17,7 @@ import type {
   Rule,
   ServiceToken,
 } from '../core/policy/types.js';
-import { loginsResponseSchema, toAccessLoginEvent } from './graphql-schemas.js';
+import { loginDimensionsSchema, toAccessLoginEvent } from './graphql-schemas.js';
 
 // Wire shapes of Cloudflare's Access REST API (cloudflare-typescript zero-trust resources). Every
 // object is loose (Cloudflare adds fields) and every field Cloudflare may omit or null is optional.
@@ -432,8 +432,7 @@ export function toPolicyContext(wire: PolicyContextWire, now: Date): PolicyConte
 // A whole case: { event, app, context } (the CLI's `--case FILE`, and the shared policy cases)
 
 // The same row schema the GraphQL adapter validates with, so both entry points agree on the row.
-const loginRowSchema =
-  loginsResponseSchema.shape.viewer.shape.accounts.element.shape.accessLoginRequestsAdaptiveGroups.element.shape.dimensions.unwrap();
+const loginRowSchema = loginDimensionsSchema;
 
 export const policyCaseSchema = z.looseObject({
   event: loginRowSchema,

@@ -1,5 +1,7 @@
 /** The Slack adapter's one public surface for the entry points. */
 export { createSlackApp, type SlackAppOptions, type SlackRuntime } from './app.js';
+export { blockKitBuilderUrl } from './blocks/preview-url.js';
+export { renderReport } from './blocks/render-report.js';
 export { createButtonCodec } from './button-codec.js';
 export { createMemoryDedupeStore, type DedupeStore } from './dedupe.js';
 export type { AuditEntry, SlackDependencies, Spender } from './dependencies.js';
