@@ -11,13 +11,20 @@ import { LookupError, toLookupFailure } from './core/errors.js';
 import type { PermissionCheck } from './core/ports.js';
 import { extractRayIds } from './core/ray-id.js';
 import type { ExplainReport } from './core/report.js';
-import { createSlackApp, type SlackRuntime } from './slack/app.js';
-import { verifyBotToken } from './slack/bot-token.js';
-import type { CloudflareHealth, HealthSnapshot } from './slack/health.js';
-import { checkStaffChannels, createButtonCodec, createMemoryDedupeStore } from './slack/index.js';
-import { callSlackApi } from './slack/slack-api-call.js';
-import { PERMANENT_TOKEN_ERRORS, SlackRuntimeError } from './slack/slack-runtime-error.js';
-import type { SocketTimings } from './slack/socket-connection.js';
+import {
+  type CloudflareHealth,
+  callSlackApi,
+  checkStaffChannels,
+  createButtonCodec,
+  createMemoryDedupeStore,
+  createSlackApp,
+  type HealthSnapshot,
+  PERMANENT_TOKEN_ERRORS,
+  type SlackRuntime,
+  SlackRuntimeError,
+  type SocketTimings,
+  verifyBotToken,
+} from './slack/index.js';
 import { type ExplainRequest, explainRayIds } from './usecases/explain-ray-ids.js';
 
 export interface RunningBot {

@@ -104,7 +104,8 @@ const ALLOWED: Record<string, Rule[]> = {
     file('src/core/'),
     file('src/usecases/'),
     (t) => t.startsWith('@slack/'),
-    exact('zod', 'lru-cache'),
+    // undici: its WebSocket carries the Socket Mode links (as @slack/socket-mode's own client does).
+    exact('zod', 'lru-cache', 'undici'),
     nodeBuiltin,
   ],
   cli: [file('src/cli/'), file('src/core/')],
