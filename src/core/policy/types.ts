@@ -247,7 +247,9 @@ export type NeedCode =
   | 'rule_support'
   | 'login_identity'
   /** Rule groups nested too deep (or too many) to evaluate within the per-lookup caps. */
-  | 'group_nesting';
+  | 'group_nesting'
+  /** A login-row field the rule reads is missing (plan without it, or an identity-log event). */
+  | 'login_field';
 
 /** Builds an empty lookup context (only the clock); callers add what they fetched. */
 export function emptyPolicyContext(now: Date): PolicyContext {
