@@ -10,7 +10,6 @@ import {
   gatewayListWireSchema,
   groupWireSchema,
   identityProviderWireSchema,
-  lastSeenIdentityWireSchema,
   policyWireSchema,
   postureRuleWireSchema,
   readAppPolicyEntries,
@@ -20,8 +19,6 @@ import {
   toAppPolicy,
   toGatewayList,
   toIdentityProvider,
-  toLastSeenDetails,
-  toLastSeenIdentity,
   toPostureRule,
   toServiceToken,
 } from './access-schemas.js';
@@ -30,6 +27,7 @@ import { ID, identityProviderOf, referencedListIds } from './directory-reference
 import { failedLoginSchema, toFailedLogin } from './failed-logins.js';
 import { listItemEntrySchema, listItemValues } from './gateway-list-items.js';
 import { createIdentityLogSearch } from './identity-log.js';
+import { lastSeenIdentityWireSchema, toLastSeenDetails, toLastSeenIdentity } from './identity-schemas.js';
 import { PER_PAGE } from './list-limits.js';
 import { type Clock, createLoadingCache, type LoadingCache } from './loading-cache.js';
 import type { ListResult, RestClient } from './rest-client.js';

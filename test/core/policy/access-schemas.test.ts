@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import {
-  lastSeenIdentityWireSchema,
-  parsePolicyCase,
-  toLastSeenIdentity,
-  toRule,
-} from '../../../src/cloudflare/access-schemas.js';
+import { parsePolicyCase, toRule } from '../../../src/cloudflare/access-schemas.js';
+import { lastSeenIdentityWireSchema, toLastSeenIdentity } from '../../../src/cloudflare/identity-schemas.js';
 import { explainLogin } from '../../../src/core/explain/explain-denial.js';
 import type { Rule } from '../../../src/core/policy/types.js';
 import { wireCase } from '../../fixtures/policy/wire-case.js';
