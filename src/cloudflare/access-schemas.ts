@@ -8,6 +8,7 @@ import type {
   ApprovalGroup,
   GatewayList,
   IdentityProvider,
+  MfaSetting,
   PolicyContext,
   PostureRule,
   RelatedApp,
@@ -67,6 +68,12 @@ const approvalGroupSchema = z.looseObject({
   email_list_uuid: optStr,
 });
 
+/** Independent MFA, on apps and policies alike. */
+const mfaConfigSchema = z.looseObject({
+  mfa_disabled: optBool,
+  allowed_authenticators: z.array(str).nullish().catch(undefined),
+});
+
 const decisionSchema = z.enum(['allow', 'deny', 'non_identity', 'bypass']);
 
 /** A policy with everything a replay needs; the spec marks every field optional, the replay cannot. */
@@ -84,10 +91,7 @@ export const policyWireSchema = z.looseObject({
   purpose_justification_required: optBool,
   purpose_justification_prompt: optStr,
   isolation_required: optBool,
-  mfa_config: z
-    .looseObject({ mfa_disabled: optBool, allowed_authenticators: z.array(str).nullish().catch(undefined) })
-    .nullish()
-    .catch(undefined),
+  mfa_config: mfaConfigSchema.nullish().catch(undefined),
   session_duration: optStr,
 });
 export type PolicyWire = z.infer<typeof policyWireSchema>;
@@ -142,6 +146,7 @@ export const appWireSchema = z.looseObject({
   auto_redirect_to_identity: optBool.catch(undefined),
   allow_authenticate_via_warp: optBool.catch(undefined),
   self_hosted_domains: z.array(str).nullish().catch(undefined),
+  mfa_config: mfaConfigSchema.nullish().catch(undefined),
   // Each destination is `{type: 'public', uri}` or a private `{type: 'private', hostname | cidr, …}`.
   destinations: z
     .array(z.looseObject({ type: optStr, uri: optStr, hostname: optStr, cidr: optStr }).catch({}))
@@ -172,11 +177,18 @@ function toApprovalGroup(wire: z.infer<typeof approvalGroupSchema>): ApprovalGro
 }
 
 /** Wire policy → core policy; `position` (1-based) stands in for a missing precedence. */
+/** `mfa_config` by its content: on only when not disabled and, if it lists methods, it lists some. */
+function toMfaSetting(wire: z.infer<typeof mfaConfigSchema> | null | undefined): MfaSetting | undefined {
+  if (wire == null) return undefined;
+  const methods = wire.allowed_authenticators ?? [];
+  return {
+    required: wire.mfa_disabled !== true && (wire.allowed_authenticators?.length ?? 1) > 0,
+    allowedAuthenticators: methods,
+  };
+}
+
 export function toAppPolicy(wire: PolicyWire, position: number): AppPolicy {
-  const mfa = wire.mfa_config;
-  // `mfa_config` says MFA is on only when not disabled and, if it lists methods, it lists some.
-  const mfaRequired =
-    mfa != null && mfa.mfa_disabled !== true && (mfa.allowed_authenticators?.length ?? 1) > 0;
+  const mfa = toMfaSetting(wire.mfa_config);
   return {
     id: wire.id,
     name: wire.name ?? wire.id,
@@ -195,7 +207,7 @@ export function toAppPolicy(wire: PolicyWire, position: number): AppPolicy {
       ? { purposeJustificationPrompt: wire.purpose_justification_prompt }
       : {}),
     ...(wire.isolation_required != null ? { isolationRequired: wire.isolation_required } : {}),
-    ...(mfa ? { mfaRequired } : {}),
+    ...(mfa ? { mfa } : {}),
     ...(wire.session_duration ? { sessionDuration: wire.session_duration } : {}),
   };
 }
@@ -207,6 +219,7 @@ export function toAppPolicy(wire: PolicyWire, position: number): AppPolicy {
  */
 export function toAccessApp(wire: AppWire, policies?: AppPolicy[]): AccessApp {
   const own = () => readAppPolicyEntries(wire.policies).policies.map((p) => toAppPolicy(p.wire, p.position));
+  const appMfa = toMfaSetting(wire.mfa_config);
   return {
     id: wire.id,
     name: wire.name ?? wire.id,
@@ -218,6 +231,7 @@ export function toAccessApp(wire: AppWire, policies?: AppPolicy[]): AccessApp {
     ...(wire.auto_redirect_to_identity != null
       ? { autoRedirectToIdentity: wire.auto_redirect_to_identity }
       : {}),
+    ...(appMfa ? { mfa: appMfa } : {}),
   };
 }
 

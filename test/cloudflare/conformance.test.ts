@@ -73,9 +73,9 @@ describe('conformance: REST bodies the published API allows', () => {
     serve(new RegExp(`/users/${USER_ID}/last_seen_identity$`), 'last-seen-identity.json');
     const directory = createRestAccessDirectory(rest(), standIn.dataset.accountId);
     const { app, names } = await directory.enrich(event(), new Date('2026-03-10T12:00:00Z'));
-    expect(app?.policies.map((p) => [p.name, p.decision, p.precedence, p.mfaRequired])).toEqual([
-      ['Block sanctioned regions', 'deny', 1, false],
-      ['Staff', 'allow', 2, true],
+    expect(app?.policies.map((p) => [p.name, p.decision, p.precedence, p.mfa])).toEqual([
+      ['Block sanctioned regions', 'deny', 1, { required: false, allowedAuthenticators: [] }],
+      ['Staff', 'allow', 2, { required: true, allowedAuthenticators: ['totp', 'security_key'] }],
     ]);
     expect(app?.policies[1]?.require[0]).toMatchObject({ kind: 'unknown', key: 'new_rule_kind_2027' });
     expect(names.gaps).toContainEqual(
