@@ -164,6 +164,7 @@ export async function startBot(
       now,
       helpdeskChannelIds: new Set(config.slack.helpdeskChannelIds),
       staffChannelIds: new Set(config.slack.staffChannelIds),
+      helpdeskRequestsChannelId: config.slack.requestsChannelId ?? config.slack.helpdeskChannelIds[0],
       // Replicas must share the key: a configured one, else one derived from a secret they all have.
       buttons: createButtonCodec(
         config.slack.buttonKey ?? config.slack.signingSecret ?? config.slack.botToken,

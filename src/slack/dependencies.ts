@@ -10,7 +10,7 @@ import type { DedupeStore } from './dedupe.js';
  * no other Slack module's values, so the app, listeners and helpers never form an import cycle.
  */
 
-export type Surface = 'command' | 'shortcut' | 'helpdesk_thread' | 'mention' | 'button';
+export type Surface = 'command' | 'shortcut' | 'helpdesk_thread' | 'mention' | 'button' | 'home';
 
 export interface Viewer {
   /** Who asked (or clicked, or shared). */
@@ -59,6 +59,11 @@ export interface SlackDependencies {
   helpdeskChannelIds: ReadonlySet<string>;
   /** Private channels of helpdesk staff only: the one place a public post shows the full card. */
   staffChannelIds: ReadonlySet<string>;
+  /**
+   * Where "Ask the helpdesk" posts a user's request (HELPDESK_REQUESTS_CHANNEL_ID, else the first
+   * helpdesk channel); absent: the button is not offered.
+   */
+  helpdeskRequestsChannelId?: string | undefined;
   /** Signs and checks button values. */
   buttons: ButtonCodec;
   /** Who may press "Search further back". */

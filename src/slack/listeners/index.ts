@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDependencies } from '../dependencies.js';
+import { registerAskHelpdesk } from './actions/ask-helpdesk.js';
 import { registerCardActions } from './actions/card-actions.js';
 import { registerAccessWhyCommand } from './commands/access-why.js';
 import { registerHelpdeskMessages } from './events/helpdesk-messages.js';
@@ -12,5 +13,6 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
   registerExplainShortcut(app, deps);
   registerHelpdeskMessages(app, deps);
   registerCardActions(app, deps);
+  registerAskHelpdesk(app, deps);
   registerAppHome(app, deps);
 }

@@ -2,7 +2,7 @@ import type { App, MessageShortcut } from '@slack/bolt';
 import { renderCardActions } from '../../blocks/render-actions.js';
 import { renderReport } from '../../blocks/render-report.js';
 import type { ListenerDependencies } from '../../dependencies.js';
-import { lookUpFor } from '../../lookup.js';
+import { askableDenials, lookUpFor } from '../../lookup.js';
 import { messageText } from '../../message-text.js';
 import { replyPrivately } from '../../reply-privately.js';
 import { tsToDate } from '../../slack-message.js';
@@ -22,7 +22,7 @@ export function registerExplainShortcut(app: App, deps: ListenerDependencies): v
         channelId: channel.id,
         surface: 'shortcut',
       } as const;
-      const { report, staff } = await lookUpFor(
+      const { report, staff, ownDenials } = await lookUpFor(
         deps,
         viewer,
         { text: messageText(message), anchor: tsToDate(message.ts) },
@@ -37,6 +37,7 @@ export function registerExplainShortcut(app: App, deps: ListenerDependencies): v
             threadTs: message.thread_ts ?? message.ts,
             anchorTs: message.ts,
             searchFurther: staff || deps.searchFurther === 'everyone',
+            askHelpdesk: askableDenials(deps, ownDenials),
           }),
       });
       if (!(await replyPrivately(respond, client, { channel: channel.id, user: user.id }, rendered))) {
