@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import dotenv from 'dotenv';
 import { createConfigurationProbe } from './cloudflare/config-check.js';
 import { createCloudflareHttp } from './cloudflare/http.js';
-import { createCloudflareAdapters } from './cloudflare/index.js';
+import { createCloudflareAdapters, createFailedLoginsByEmail } from './cloudflare/index.js';
 import { createRestClient } from './cloudflare/rest-client.js';
 import { ConfigError, type Env, loadConfig } from './config.js';
 import { LookupError, toLookupFailure } from './core/errors.js';
@@ -120,13 +120,16 @@ export async function startBot(
   const cloudflare = createCloudflareAdapters(config.cloudflare);
   // The App Home's check uses its own small pool so a slow probe never queues behind lookups.
   const probeHttp = createCloudflareHttp({ timeoutMs: config.cloudflare.timeoutMs, connections: 2 });
+  const homeRest = createRestClient({
+    apiUrl: config.cloudflare.apiUrl,
+    apiToken: config.cloudflare.apiToken,
+    fetch: probeHttp.fetch,
+    guard: cloudflare.guard,
+  });
+  // The App Home's "My recent Access denials" shares that pool: opening the tab never waits on lookups.
+  const ownFailedLogins = createFailedLoginsByEmail(homeRest, config.cloudflare.accountId);
   const probe = createConfigurationProbe({
-    rest: createRestClient({
-      apiUrl: config.cloudflare.apiUrl,
-      apiToken: config.cloudflare.apiToken,
-      fetch: probeHttp.fetch,
-      guard: cloudflare.guard,
-    }),
+    rest: homeRest,
     fetch: probeHttp.fetch,
     guard: cloudflare.guard,
     graphqlUrl: config.cloudflare.graphqlUrl,
@@ -172,6 +175,8 @@ export async function startBot(
       searchFurther: config.slack.searchFurther,
       dedupe: createMemoryDedupeStore(),
       checkConfiguration,
+      recentFailedLogins: (email, max, spender) =>
+        cloudflare.withLookupDeadline(() => ownFailedLogins.recentFailedLoginsForEmail(email, max), spender),
       audit: (entry) => log(JSON.stringify(entry)),
       // Only the error's name and code: messages of HTTP client errors can quote requests.
       onUnexpected: (error) =>

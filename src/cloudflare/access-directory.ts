@@ -52,7 +52,7 @@ export const PERMISSIONS = {
 const RECENT_FAILURES = 5;
 
 const listItemSchema = z.looseObject({ value: z.string() });
-const failedLoginSchema = z.looseObject({
+export const failedLoginSchema = z.looseObject({
   expiration: z.unknown().optional(),
   // Cloudflare documents an object; older clients saw a JSON string with the same keys.
   metadata: z.union([z.string(), z.record(z.string(), z.unknown())]).nullish(),
@@ -82,7 +82,7 @@ function gapFor(what: string, consequence: string, error: unknown): string {
   return `${what}: Cloudflare did not answer (${error instanceof LookupError ? error.code : 'error'})`;
 }
 
-function toFailedLogin(
+export function toFailedLogin(
   wire: z.infer<typeof failedLoginSchema>,
 ): (FailedLogin & { email?: string; aud?: string }) | undefined {
   let metadata: unknown = wire.metadata;

@@ -18,6 +18,7 @@ import { createUpstreamGuard, type UpstreamGuard, type UpstreamGuardOptions } fr
 // The one public surface of the adapter: entry points import nothing else from `cloudflare/`.
 export { parsePolicyCase } from './access-schemas.js';
 export { createConfigurationProbe } from './config-check.js';
+export { createFailedLoginsByEmail } from './failed-logins-by-email.js';
 export { createCloudflareHttp } from './http.js';
 export { createRestClient } from './rest-client.js';
 

@@ -155,6 +155,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const members = options.usergroups?.[typeof body.usergroup === 'string' ? body.usergroup : ''];
         return members === undefined ? { ok: false, error: 'no_such_subteam' } : { ok: true, users: members };
       }
+      case 'views.open':
+      case 'views.update': {
+        const id =
+          typeof body.view_id === 'string' ? body.view_id : `V0VIEW${String(++sequence).padStart(6, '0')}`;
+        return {
+          ok: true,
+          view: { id, ...(typeof body.view === 'object' ? {} : { view: jsonField(body.view) }) },
+        };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
       case 'conversations.info': {

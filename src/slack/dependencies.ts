@@ -1,4 +1,4 @@
-import type { PermissionCheck } from '../core/ports.js';
+import type { OwnFailedLogins, PermissionCheck } from '../core/ports.js';
 import type { ExplainReport, RayIdResult } from '../core/report.js';
 import type { ExplainRequest } from '../usecases/explain-ray-ids.js';
 import type { Audience } from './audience.js';
@@ -70,6 +70,11 @@ export interface SlackDependencies {
   searchFurther: 'staff' | 'everyone';
   /** Remembers answered events and messages so Slack's re-deliveries get no second reply. */
   dedupe: DedupeStore;
+  /**
+   * The App Home's "My recent Access denials": a person's recent failed logins by their email, at
+   * most `max`, spending `spender`'s share. Throws a `LookupError` when Cloudflare cannot be read.
+   */
+  recentFailedLogins?(email: string, max: number, spender: Spender): Promise<OwnFailedLogins>;
   /** Which Cloudflare permissions work (for the App Home); undefined when the check could not run. */
   checkConfiguration(): Promise<PermissionCheck[] | undefined>;
   /** Writes one audit line per lookup. */

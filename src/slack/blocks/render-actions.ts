@@ -10,6 +10,7 @@ export const ACTION_IDS = {
   rawEvent: 'show_raw_event',
   failedLogins: 'recent_failed_logins',
   askHelpdesk: 'ask_helpdesk',
+  explainFailedLogin: 'explain_failed_login',
 } as const;
 
 /** Which buttons a card may carry where it is shown. */
