@@ -12,7 +12,13 @@ import type { ExplainReport } from './core/report.js';
 import { createSlackApp, type SlackRuntime } from './slack/app.js';
 import { verifyBotToken } from './slack/bot-token.js';
 import type { CloudflareHealth, HealthSnapshot } from './slack/health.js';
-import { checkStaffChannels, createButtonCodec, createMemoryDedupeStore } from './slack/index.js';
+import {
+  checkStaffChannels,
+  createButtonCodec,
+  createImageRayIdReader,
+  createMemoryDedupeStore,
+  createTesseractReader,
+} from './slack/index.js';
 import { callSlackApi } from './slack/slack-api-call.js';
 import { PERMANENT_TOKEN_ERRORS, SlackRuntimeError } from './slack/slack-runtime-error.js';
 import type { SocketTimings } from './slack/socket-connection.js';
@@ -149,6 +155,13 @@ export async function startBot(
     if (options.onFatal) options.onFatal(error);
     else logLine({ level: 'error', msg: 'slack unusable', code: error.code });
   };
+  // Screenshots: files are downloaded with the bot token (files:read) from Slack's file host only,
+  // and read by one tesseract.js worker thread, started on the first image.
+  const images = createImageRayIdReader({
+    botToken: config.slack.botToken,
+    allowedOrigins: ['https://files.slack.com', new URL(config.slack.apiUrl).origin],
+    ocr: createTesseractReader(),
+  });
   // Aborted at the drain deadline: lookups still running answer "interrupted" at once.
   const shutdown = new AbortController();
   const slack = createSlackApp(
@@ -175,6 +188,7 @@ export async function startBot(
       searchFurther: config.slack.searchFurther,
       dedupe: createMemoryDedupeStore(),
       checkConfiguration,
+      images,
       recentFailedLogins: (email, max, spender) =>
         cloudflare.withLookupDeadline(() => ownFailedLogins.recentFailedLoginsForEmail(email, max), spender),
       audit: (entry) => log(JSON.stringify(entry)),
@@ -236,7 +250,9 @@ export async function startBot(
   try {
     [started] = await Promise.all([slack.start(), warmUp]);
   } catch (error) {
-    await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close()]).catch(() => undefined);
+    await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close(), images.close()]).catch(
+      () => undefined,
+    );
     throw error;
   }
   const { port, healthPort } = started;
@@ -305,7 +321,7 @@ export async function startBot(
           await slack.drain(Date.now() + ANSWER_GRACE_MS);
         }
         // Destroy, not close: a close would wait for Cloudflare calls nobody waits for any more.
-        await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close()]);
+        await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close(), images.close()]);
       })();
       return stopping;
     },

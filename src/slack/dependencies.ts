@@ -4,6 +4,7 @@ import type { ExplainRequest } from '../usecases/explain-ray-ids.js';
 import type { Audience } from './audience.js';
 import type { ButtonCodec } from './button-codec.js';
 import type { DedupeStore } from './dedupe.js';
+import type { ImageRayIdReader } from './images/read-image-ray-ids.js';
 
 /**
  * The leaf of the Slack adapter: the types every listener, the lookup and the app share. It imports
@@ -77,6 +78,8 @@ export interface SlackDependencies {
   recentFailedLogins?(email: string, max: number, spender: Spender): Promise<OwnFailedLogins>;
   /** Which Cloudflare permissions work (for the App Home); undefined when the check could not run. */
   checkConfiguration(): Promise<PermissionCheck[] | undefined>;
+  /** Reads Ray IDs from screenshots attached to messages (OCR); absent: images are ignored. */
+  images?: ImageRayIdReader | undefined;
   /** Writes one audit line per lookup. */
   audit(entry: AuditEntry): void;
   /** The one error sink for what should never happen (a bug in a lookup); logs without secrets. */

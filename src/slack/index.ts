@@ -3,4 +3,6 @@ export { createSlackApp, type SlackAppOptions, type SlackRuntime } from './app.j
 export { createButtonCodec } from './button-codec.js';
 export { createMemoryDedupeStore, type DedupeStore } from './dedupe.js';
 export type { AuditEntry, SlackDependencies, Spender } from './dependencies.js';
+export { createImageRayIdReader, type ImageRayIdReader } from './images/read-image-ray-ids.js';
+export { createTesseractReader } from './images/tesseract-ocr.js';
 export { checkStaffChannels, type StaffChannelCheck } from './staff-channels.js';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_RAY } from '../../src/sandbox/dataset.js';
 import type { RecordedSlackRequest } from '../../src/sandbox/fake-slack.js';
@@ -18,6 +19,8 @@ import {
 const SECRET = 'self-help-signing-secret';
 const OWNER_EMAIL = 'priya.shah@personal.example'; // the subject of SAMPLE_RAY.notInInclude
 const HELPDESK = 'C0HELPDESK';
+const SHOTS = new URL('../fixtures/screenshots/', import.meta.url);
+const shot = (file: string, mimetype: string) => ({ bytes: readFileSync(new URL(file, SHOTS)), mimetype });
 let h: Harness;
 let sequence = 0;
 
@@ -32,6 +35,11 @@ beforeAll(async () => {
         U0CAROL: 'carol@northwind.example',
       },
       usergroups: { S0HELPDESK: ['U0CAROL'] },
+      files: {
+        F0BLOCKPAGE: shot('access-block.png', 'image/png'),
+        F0PHONE: shot('phone-crop.jpg', 'image/jpeg'),
+        F0SUNSET: shot('not-a-screenshot.png', 'image/png'),
+      },
     },
     env: { HELPDESK_CHANNEL_IDS: HELPDESK, HELPDESK_USERGROUP_ID: 'S0HELPDESK' },
   });
@@ -75,6 +83,67 @@ async function openHome(user: string): Promise<RecordedSlackRequest> {
     10_000,
   );
 }
+
+describe('Ray IDs from screenshots', () => {
+  const nextTs = () => `${Math.floor(Date.now() / 1000) - 60}.${String(++sequence).padStart(6, '0')}`;
+  async function postScreenshot(fileId: string, name: string, mimetype: string, text = '') {
+    const event = {
+      type: 'message',
+      subtype: 'file_share',
+      channel: HELPDESK,
+      channel_type: 'channel',
+      user: 'U0BOB',
+      text,
+      ts: nextTs(),
+      files: [{ id: fileId, name, mimetype, size: 50_000, url_private: h.slack.fileUrl(fileId) }],
+    };
+    await postEvent(h.url, SECRET, event, { eventId: `EvShot${++sequence}` });
+    return event;
+  }
+
+  it('a screenshot of an Access 403 page in a helpdesk channel gets a threaded card for its Ray ID', {
+    timeout: 90_000,
+  }, async () => {
+    const event = await postScreenshot(
+      'F0BLOCKPAGE',
+      'IMG_0042.png',
+      'image/png',
+      'I can’t get into the wiki',
+    );
+    const card = await h.slack.waitFor((r) => r.path === '/api/chat.update', 60_000);
+    expect((card.body as Record<string, unknown>).channel).toBe(HELPDESK);
+    const placeholder = h.slack.requests.find((r) => r.path === '/api/chat.postMessage');
+    expect(placeholder?.body).toMatchObject({ thread_ts: event.ts });
+    expect(card.rawBody).toContain(SAMPLE_RAY.notInInclude);
+    expect(decodeURIComponent(card.rawBody)).toContain('was read from the image');
+    expect(decodeURIComponent(card.rawBody)).toContain('Not in any Include rule');
+    // A public post: redacted as any other.
+    expect(card.rawBody).not.toContain(encodeURIComponent(OWNER_EMAIL));
+    // The file was fetched with the bot token.
+    const fetched = h.slack.requests.find((r) => r.path === '/files/F0BLOCKPAGE');
+    expect(fetched?.headers.authorization).toBe('Bearer xoxb-harness');
+  });
+
+  it('a phone screenshot (JPEG) whose Ray ID OCR misreads still finds it', { timeout: 90_000 }, async () => {
+    await postScreenshot('F0PHONE', 'photo.jpg', 'image/jpeg');
+    const card = await h.slack.waitFor((r) => r.path === '/api/chat.update', 60_000);
+    expect(card.rawBody).toContain(SAMPLE_RAY.ipNotAllowed);
+    expect(decodeURIComponent(card.rawBody)).toContain('OCR mix-ups');
+  });
+
+  it('a picture that is not a screenshot gets the clear note, and nothing is looked up', {
+    timeout: 90_000,
+  }, async () => {
+    h.logs.length = 0;
+    const event = await postScreenshot('F0SUNSET', 'sunset.png', 'image/png');
+    const note = await h.slack.waitFor((r) => r.path === '/api/chat.postMessage', 60_000);
+    expect((note.body as Record<string, unknown>).thread_ts).toBe(event.ts);
+    expect(decodeURIComponent(note.rawBody).replaceAll('+', ' ')).toContain(
+      'no Ray ID found in the image — paste the text or type the Ray ID',
+    );
+    expect(h.logs.some((l) => l.includes('"event":"lookup"'))).toBe(false);
+  });
+});
 
 describe('App Home: my recent Access denials', () => {
   it('lists the user’s own failed logins with a cause, and Explain opens the full card privately', async () => {

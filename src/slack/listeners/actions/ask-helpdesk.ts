@@ -63,7 +63,7 @@ export function registerAskHelpdesk(app: App, deps: ListenerDependencies): void 
           { kind: 'private' },
         );
         const result = report.results[0];
-        if (!result || result.outcome !== 'denied' || !ownDenials.has(result.rayId)) {
+        if (result?.outcome !== 'denied' || !ownDenials.has(result.rayId)) {
           await tellClicker(respond, ASK_NOT_OWN);
           return;
         }
