@@ -123,6 +123,13 @@ const slackSchema = z.object({
     /^[CG][A-Z0-9]{2,30}$/,
     'must list channel ids like G0123456789, comma-separated (private channels of helpdesk staff only)',
   ),
+  HELPDESK_REQUESTS_CHANNEL_ID: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,30}$/, 'must be a channel id like C0123456789 (channel details › About)')
+      .optional(),
+  ),
   ACCESS_WHY_BUTTON_KEY: z.preprocess(
     blankToUndefined,
     z.string().min(32, 'must be at least 32 characters (for example `openssl rand -hex 32`)').optional(),
@@ -183,6 +190,8 @@ export interface SlackConfig {
   helpdeskChannelIds: string[];
   /** Private channels whose members are all helpdesk staff: the only channels that get full public cards. */
   staffChannelIds: string[];
+  /** Where "Ask the helpdesk" posts requests; absent: the first helpdesk channel, if any. */
+  requestsChannelId?: string;
   /** Key for signing button values; derived from the signing secret or bot token when absent. */
   buttonKey?: string;
   /** Who may press "Search further back" (each press costs several GraphQL queries). */
@@ -275,6 +284,9 @@ export function loadSlackConfig(env: Env): SlackConfig {
     logLevel: s.LOG_LEVEL,
     helpdeskChannelIds: s.HELPDESK_CHANNEL_IDS,
     staffChannelIds: s.HELPDESK_STAFF_CHANNEL_IDS,
+    ...(s.HELPDESK_REQUESTS_CHANNEL_ID === undefined
+      ? {}
+      : { requestsChannelId: s.HELPDESK_REQUESTS_CHANNEL_ID }),
     ...(s.ACCESS_WHY_BUTTON_KEY === undefined ? {} : { buttonKey: s.ACCESS_WHY_BUTTON_KEY }),
     searchFurther: s.ACCESS_WHY_SEARCH_FURTHER,
     staffUserIds: s.HELPDESK_USER_IDS,

@@ -4,6 +4,7 @@ import {
   createCloudflareAdapters,
   createCloudflareHttp,
   createConfigurationProbe,
+  createFailedLoginsByEmail,
   createRestClient,
 } from './cloudflare/index.js';
 import { ConfigError, type Env, loadConfig } from './config.js';
@@ -16,8 +17,10 @@ import {
   callSlackApi,
   checkStaffChannels,
   createButtonCodec,
+  createImageRayIdReader,
   createMemoryDedupeStore,
   createSlackApp,
+  createTesseractReader,
   type HealthSnapshot,
   PERMANENT_TOKEN_ERRORS,
   type SlackRuntime,
@@ -129,13 +132,16 @@ export async function startBot(
   const cloudflare = createCloudflareAdapters(config.cloudflare);
   // The App Home's check uses its own small pool so a slow probe never queues behind lookups.
   const probeHttp = createCloudflareHttp({ timeoutMs: config.cloudflare.timeoutMs, connections: 2 });
+  const homeRest = createRestClient({
+    apiUrl: config.cloudflare.apiUrl,
+    apiToken: config.cloudflare.apiToken,
+    fetch: probeHttp.fetch,
+    guard: cloudflare.guard,
+  });
+  // The App Home's "My recent Access denials" shares that pool: opening the tab never waits on lookups.
+  const ownFailedLogins = createFailedLoginsByEmail(homeRest, config.cloudflare.accountId);
   const probe = createConfigurationProbe({
-    rest: createRestClient({
-      apiUrl: config.cloudflare.apiUrl,
-      apiToken: config.cloudflare.apiToken,
-      fetch: probeHttp.fetch,
-      guard: cloudflare.guard,
-    }),
+    rest: homeRest,
     fetch: probeHttp.fetch,
     guard: cloudflare.guard,
     graphqlUrl: config.cloudflare.graphqlUrl,
@@ -155,6 +161,13 @@ export async function startBot(
     if (options.onFatal) options.onFatal(error);
     else logLine({ level: 'error', msg: 'slack unusable', code: error.code });
   };
+  // Screenshots: files are downloaded with the bot token (files:read) from Slack's file host only,
+  // and read by one tesseract.js worker thread, started on the first image.
+  const images = createImageRayIdReader({
+    botToken: config.slack.botToken,
+    allowedOrigins: ['https://files.slack.com', new URL(config.slack.apiUrl).origin],
+    ocr: createTesseractReader(),
+  });
   // Aborted at the drain deadline: lookups still running answer "interrupted" at once.
   const shutdown = new AbortController();
   const slack = createSlackApp(
@@ -173,6 +186,7 @@ export async function startBot(
       now,
       helpdeskChannelIds: new Set(config.slack.helpdeskChannelIds),
       staffChannelIds: new Set(config.slack.staffChannelIds),
+      helpdeskRequestsChannelId: config.slack.requestsChannelId ?? config.slack.helpdeskChannelIds[0],
       // Replicas must share the key: a configured one, else one derived from a secret they all have.
       buttons: createButtonCodec(
         config.slack.buttonKey ?? config.slack.signingSecret ?? config.slack.botToken,
@@ -180,6 +194,9 @@ export async function startBot(
       searchFurther: config.slack.searchFurther,
       dedupe: createMemoryDedupeStore(),
       checkConfiguration,
+      images,
+      recentFailedLogins: (email, max, spender) =>
+        cloudflare.withLookupDeadline(() => ownFailedLogins.recentFailedLoginsForEmail(email, max), spender),
       audit: (entry) => log(JSON.stringify(entry)),
       // Only the error's name and code: messages of HTTP client errors can quote requests.
       onUnexpected: (error) =>
@@ -239,7 +256,9 @@ export async function startBot(
   try {
     [started] = await Promise.all([slack.start(), warmUp]);
   } catch (error) {
-    await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close()]).catch(() => undefined);
+    await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close(), images.close()]).catch(
+      () => undefined,
+    );
     throw error;
   }
   const { port, healthPort } = started;
@@ -308,7 +327,7 @@ export async function startBot(
           await slack.drain(Date.now() + ANSWER_GRACE_MS);
         }
         // Destroy, not close: a close would wait for Cloudflare calls nobody waits for any more.
-        await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close()]);
+        await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close(), images.close()]);
       })();
       return stopping;
     },

@@ -104,8 +104,9 @@ const ALLOWED: Record<string, Rule[]> = {
     file('src/core/'),
     file('src/usecases/'),
     (t) => t.startsWith('@slack/'),
-    // undici: its WebSocket carries the Socket Mode links (as @slack/socket-mode's own client does).
-    exact('zod', 'lru-cache', 'undici'),
+    // undici: its WebSocket carries the Socket Mode links (as @slack/socket-mode's own client does);
+    // tesseract.js and image-size read Ray IDs from screenshots (src/slack/images).
+    exact('zod', 'lru-cache', 'undici', 'tesseract.js', 'image-size'),
     nodeBuiltin,
   ],
   cli: [file('src/cli/'), file('src/core/')],
@@ -141,6 +142,8 @@ const ALLOWED: Record<string, Rule[]> = {
     file('src/usecases/'),
     file('src/sandbox/'),
     file('test/helpers/'),
+    // make-screenshots.ts draws the OCR test fixtures.
+    exact('@napi-rs/canvas'),
     nodeBuiltin,
   ],
 };

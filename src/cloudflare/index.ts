@@ -18,6 +18,7 @@ import { createUpstreamGuard, type UpstreamGuard, type UpstreamGuardOptions } fr
 // The one public surface of the adapter: entry points import nothing else from `cloudflare/`.
 export { parsePolicyCase } from './access-schemas.js';
 export { createConfigurationProbe } from './config-check.js';
+export { createFailedLoginsByEmail } from './failed-logins-by-email.js';
 export { createCloudflareHttp } from './http.js';
 // The login query document, for scripts that drive the stand-in the way the bot does (bench).
 export { ACCESS_LOGIN_BY_RAY_ID_QUERY } from './queries.js';

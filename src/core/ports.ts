@@ -37,6 +37,15 @@ export interface FailedLogin {
   appName?: string;
 }
 
+/** A person's own recent failed logins, found by their email: no such Access user, or the list (newest first). */
+export type OwnFailedLogins = { kind: 'no_access_user' } | { kind: 'found'; logins: FailedLogin[] };
+
+/** Reads a person's recent failed logins by email (Cloudflare REST: Access users, then their `failed_logins`). */
+export interface FailedLoginsByEmail {
+  /** At most `max`, newest first. Throws a `LookupError` when Cloudflare cannot be read. */
+  recentFailedLoginsForEmail(email: string, max: number): Promise<OwnFailedLogins>;
+}
+
 /** What the directory found around one event: names, the app with its policies, lookup data. */
 export interface Enrichment {
   names: ResolvedNames;

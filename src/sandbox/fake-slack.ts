@@ -21,6 +21,8 @@ export interface FakeSlack {
   requests: RecordedSlackRequest[];
   /** A response_url the fake accepts: `${baseUrl}/response/${id}`. */
   responseUrl(id: string): string;
+  /** A file's `url_private` (`${baseUrl}/files/${id}`), served with a bot token as Slack serves it. */
+  fileUrl(id: string): string;
   /** Resolves with the first recorded request (past or future) matching `predicate`. */
   waitFor(
     predicate: (request: RecordedSlackRequest) => boolean,
@@ -87,6 +89,11 @@ export interface FakeSlackOptions {
    * Without it the fake answers `not_allowed_token_type`, as Slack does for a token that cannot.
    */
   socketModeUrl?: () => string;
+  /**
+   * Files served at `fileUrl(id)` (url_private): with a bot token (`Authorization: Bearer xoxb-…`,
+   * one of `botTokens` when given) the bytes; without one, an HTML sign-in page, as Slack answers.
+   */
+  files?: Record<string, { bytes: Buffer; mimetype: string }>;
 }
 
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -155,6 +162,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const members = options.usergroups?.[typeof body.usergroup === 'string' ? body.usergroup : ''];
         return members === undefined ? { ok: false, error: 'no_such_subteam' } : { ok: true, users: members };
       }
+      case 'views.open':
+      case 'views.update': {
+        const id =
+          typeof body.view_id === 'string' ? body.view_id : `V0VIEW${String(++sequence).padStart(6, '0')}`;
+        return {
+          ok: true,
+          view: { id, ...(typeof body.view === 'object' ? {} : { view: jsonField(body.view) }) },
+        };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
       case 'conversations.info': {
@@ -205,6 +221,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       res.end(JSON.stringify({ ok: false, error: 'fake_failure' }));
       return;
     }
+    if (url.pathname.startsWith('/files/')) {
+      const file = options.files?.[decodeURIComponent(url.pathname.slice('/files/'.length))];
+      const token = bearer(req.headers);
+      const authorised =
+        token.startsWith('xoxb-') && (options.botTokens === undefined || options.botTokens.includes(token));
+      if (!file) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('file not found');
+      } else if (!authorised) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+      } else {
+        res.writeHead(200, { 'content-type': file.mimetype, 'content-length': String(file.bytes.length) });
+        res.end(file.bytes);
+      }
+      return;
+    }
     const known = url.pathname.startsWith('/api/') || url.pathname.startsWith('/response/');
     res.writeHead(known ? 200 : 404, { 'content-type': 'application/json; charset=utf-8' });
     const answered = failure
@@ -229,6 +262,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     apiUrl: `${baseUrl}/api/`,
     requests,
     responseUrl: (id) => `${baseUrl}/response/${encodeURIComponent(id)}`,
+    fileUrl: (id) => `${baseUrl}/files/${encodeURIComponent(id)}`,
     waitFor: (predicate, timeoutMs = 5000) => {
       const seen = requests.find(predicate);
       if (seen) return Promise.resolve(seen);

@@ -1,16 +1,17 @@
-import type { PermissionCheck } from '../core/ports.js';
+import type { OwnFailedLogins, PermissionCheck } from '../core/ports.js';
 import type { ExplainReport, RayIdResult } from '../core/report.js';
 import type { ExplainRequest } from '../usecases/explain-ray-ids.js';
 import type { Audience } from './audience.js';
 import type { ButtonCodec } from './button-codec.js';
 import type { DedupeStore } from './dedupe.js';
+import type { ImageRayIdReader } from './images/read-image-ray-ids.js';
 
 /**
  * The leaf of the Slack adapter: the types every listener, the lookup and the app share. It imports
  * no other Slack module's values, so the app, listeners and helpers never form an import cycle.
  */
 
-export type Surface = 'command' | 'shortcut' | 'helpdesk_thread' | 'mention' | 'button';
+export type Surface = 'command' | 'shortcut' | 'helpdesk_thread' | 'mention' | 'button' | 'home';
 
 export interface Viewer {
   /** Who asked (or clicked, or shared). */
@@ -59,14 +60,26 @@ export interface SlackDependencies {
   helpdeskChannelIds: ReadonlySet<string>;
   /** Private channels of helpdesk staff only: the one place a public post shows the full card. */
   staffChannelIds: ReadonlySet<string>;
+  /**
+   * Where "Ask the helpdesk" posts a user's request (HELPDESK_REQUESTS_CHANNEL_ID, else the first
+   * helpdesk channel); absent: the button is not offered.
+   */
+  helpdeskRequestsChannelId?: string | undefined;
   /** Signs and checks button values. */
   buttons: ButtonCodec;
   /** Who may press "Search further back". */
   searchFurther: 'staff' | 'everyone';
   /** Remembers answered events and messages so Slack's re-deliveries get no second reply. */
   dedupe: DedupeStore;
+  /**
+   * The App Home's "My recent Access denials": a person's recent failed logins by their email, at
+   * most `max`, spending `spender`'s share. Throws a `LookupError` when Cloudflare cannot be read.
+   */
+  recentFailedLogins?(email: string, max: number, spender: Spender): Promise<OwnFailedLogins>;
   /** Which Cloudflare permissions work (for the App Home); undefined when the check could not run. */
   checkConfiguration(): Promise<PermissionCheck[] | undefined>;
+  /** Reads Ray IDs from screenshots attached to messages (OCR); absent: images are ignored. */
+  images?: ImageRayIdReader | undefined;
   /** Writes one audit line per lookup. */
   audit(entry: AuditEntry): void;
   /** The one error sink for what should never happen (a bug in a lookup); logs without secrets. */

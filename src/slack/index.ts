@@ -7,6 +7,8 @@ export { createButtonCodec } from './button-codec.js';
 export { createMemoryDedupeStore, type DedupeStore } from './dedupe.js';
 export type { AuditEntry, SlackDependencies, Spender } from './dependencies.js';
 export type { CloudflareHealth, HealthSnapshot } from './health.js';
+export { createImageRayIdReader, type ImageRayIdReader } from './images/read-image-ray-ids.js';
+export { createTesseractReader } from './images/tesseract-ocr.js';
 export { callSlackApi } from './slack-api-call.js';
 export { PERMANENT_TOKEN_ERRORS, SlackRuntimeError } from './slack-runtime-error.js';
 export type { SocketTimings } from './socket-connection.js';

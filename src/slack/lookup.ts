@@ -59,6 +59,8 @@ function isViewersOwn(result: RayIdResult, viewerEmail: string | undefined): boo
 export interface LookupOutcome {
   report: ExplainReport;
   staff: boolean;
+  /** Ray IDs of denials whose subject is the viewer (their Slack email): they may ask the helpdesk about them. */
+  ownDenials: ReadonlySet<string>;
 }
 
 /**
@@ -111,5 +113,16 @@ export async function lookUpFor(
     results: raw.results.map((r) => ({ rayId: r.rayId, outcome: r.outcome, cause: causeOf(r) })),
     redacted,
   });
-  return { report: { ...raw, results }, staff };
+  const ownDenials = new Set(
+    raw.results.filter((r) => r.outcome === 'denied' && isViewersOwn(r, email)).map((r) => r.rayId),
+  );
+  return { report: { ...raw, results }, staff, ownDenials };
+}
+
+/** The viewer's own denials, when a helpdesk channel takes "Ask the helpdesk" requests; else none. */
+export function askableDenials(
+  deps: Pick<ListenerDependencies, 'helpdeskRequestsChannelId'>,
+  ownDenials: ReadonlySet<string>,
+): ReadonlySet<string> | undefined {
+  return deps.helpdeskRequestsChannelId && ownDenials.size > 0 ? ownDenials : undefined;
 }

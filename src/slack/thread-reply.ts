@@ -1,5 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import { extractRayIds } from '../core/ray-id.js';
+import { context, section } from './blocks/compose.js';
+import { BLOCK_KIT_LIMITS } from './blocks/limits.js';
 import { renderCardActions } from './blocks/render-actions.js';
 import { renderProgress } from './blocks/render-extras.js';
 import { renderReportMessages } from './blocks/render-report.js';
@@ -21,6 +23,8 @@ export interface ThreadRequest {
   /** Its thread, when it was itself a reply. */
   threadTs?: string | undefined;
   text: string;
+  /** What the message's images gave (escaped mrkdwn), shown under the first card or on its own. */
+  imageNote?: string | undefined;
 }
 
 /**
@@ -33,8 +37,18 @@ export async function replyInThread(
   request: ThreadRequest,
 ): Promise<boolean> {
   const { rayIds } = extractRayIds(request.text);
-  if (rayIds.length === 0) return false;
   const thread_ts = request.threadTs ?? request.ts;
+  if (rayIds.length === 0) {
+    if (!request.imageNote) return false;
+    // A screenshot without a readable Ray ID still gets an answer: what to send instead.
+    await client.chat.postMessage({
+      channel: request.channel,
+      thread_ts,
+      text: request.imageNote,
+      blocks: [section(request.imageNote)],
+    });
+    return true;
+  }
   const placeholder = await client.chat.postMessage({
     channel: request.channel,
     thread_ts,
@@ -65,6 +79,8 @@ export async function replyInThread(
         searchFurther: true,
       }),
   });
+  if (first && request.imageNote && first.blocks.length < BLOCK_KIT_LIMITS.blocksPerMessage)
+    first.blocks.push(context(request.imageNote));
   if (first && placeholder.ts) {
     await client.chat.update({ channel: request.channel, ts: placeholder.ts, ...first });
   } else if (first) {

@@ -241,7 +241,14 @@ describe('App Home listener', () => {
       });
       registerAppHome(recorder.app, deps);
       const args = fakeListenerArgs();
-      await recorder.handler('event', 'app_home_opened')({ ...args, event: { tab: 'home', user: 'U0X' } });
+      await recorder.handler(
+        'event',
+        'app_home_opened',
+      )({
+        ...args,
+        event: { tab: 'home', user: 'U0X' },
+        body: {},
+      });
       const view = JSON.stringify(args.client.views.publish.mock.calls[0]?.[0]);
       expect(view.includes('Staff channels')).toBe(staff);
       expect(args.client.conversations.info).toHaveBeenCalledTimes(staff ? 1 : 0);

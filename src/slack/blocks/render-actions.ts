@@ -9,6 +9,8 @@ export const ACTION_IDS = {
   searchFurther: 'search_further_back',
   rawEvent: 'show_raw_event',
   failedLogins: 'recent_failed_logins',
+  askHelpdesk: 'ask_helpdesk',
+  explainFailedLogin: 'explain_failed_login',
 } as const;
 
 /** Which buttons a card may carry where it is shown. */
@@ -19,6 +21,11 @@ export interface CardOffers {
   details?: boolean;
   /** "Search further back" (staff only unless configured otherwise; checked again on click). */
   searchFurther?: boolean;
+  /**
+   * A private card: the Ray IDs of the viewer's own denials, which get "Ask the helpdesk" (absent
+   * when no helpdesk channel takes requests). Checked again on click.
+   */
+  askHelpdesk?: ReadonlySet<string> | undefined;
 }
 
 export interface CardActionsContext extends CardOffers {
@@ -61,6 +68,8 @@ export function renderCardActions(
   const buttons: Button[] = [];
   const redacted = result.outcome !== 'error' && result.redacted === true;
   if (context.share && result.outcome !== 'error') add(ACTION_IDS.share, 'Share in thread', true);
+  if (result.outcome === 'denied' && context.askHelpdesk?.has(result.rayId))
+    add(ACTION_IDS.askHelpdesk, 'Ask the helpdesk', !context.share);
   if (context.details && redacted) add(ACTION_IDS.details, 'Details (staff and the user)', true);
   if (
     context.searchFurther &&

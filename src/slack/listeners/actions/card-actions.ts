@@ -8,7 +8,7 @@ import { renderReport } from '../../blocks/render-report.js';
 import { renderFailedLogins } from '../../blocks/render-result.js';
 import type { ButtonValue } from '../../button-codec.js';
 import type { Destination, ListenerDependencies, Viewer } from '../../dependencies.js';
-import { lookUpFor } from '../../lookup.js';
+import { askableDenials, lookUpFor } from '../../lookup.js';
 import { tsToDate } from '../../slack-message.js';
 
 interface ButtonContext {
@@ -40,15 +40,18 @@ async function card(
   viewer: Viewer,
   value: ButtonValue,
   destination: Destination,
-  options: { offers: (staff: boolean) => CardOffers; searchToRetention?: boolean },
+  options: {
+    offers: (staff: boolean, ownDenials: ReadonlySet<string>) => CardOffers;
+    searchToRetention?: boolean;
+  },
 ) {
-  const { report, staff } = await lookUpFor(
+  const { report, staff, ownDenials } = await lookUpFor(
     deps,
     viewer,
     { text: value.r, anchor: tsToDate(value.a), searchToRetention: options.searchToRetention },
     destination,
   );
-  const offers = options.offers(staff);
+  const offers = options.offers(staff, ownDenials);
   const message = renderReport(report, {
     now: deps.now(),
     actions: (result) =>
@@ -108,9 +111,10 @@ export function registerCardActions(app: App, deps: ListenerDependencies): void 
     });
 
   const privately = { kind: 'private' } as const;
-  const privateOffers = (share: boolean) => (staff: boolean) => ({
+  const privateOffers = (share: boolean) => (staff: boolean, ownDenials: ReadonlySet<string>) => ({
     share,
     searchFurther: staff || deps.searchFurther === 'everyone',
+    askHelpdesk: askableDenials(deps, ownDenials),
   });
 
   on(ACTION_IDS.share, async ({ value, viewer, respond, body, client }) => {

@@ -3,7 +3,7 @@ import { renderCardActions } from '../../blocks/render-actions.js';
 import { renderHelp } from '../../blocks/render-help.js';
 import { renderReport } from '../../blocks/render-report.js';
 import type { ListenerDependencies } from '../../dependencies.js';
-import { lookUpFor } from '../../lookup.js';
+import { askableDenials, lookUpFor } from '../../lookup.js';
 import { replyPrivately } from '../../reply-privately.js';
 
 export const ACCESS_WHY_COMMAND = '/access-why';
@@ -24,7 +24,12 @@ export function registerAccessWhyCommand(app: App, deps: ListenerDependencies): 
       channelId: command.channel_id,
       surface: 'command',
     } as const;
-    const { report, staff } = await lookUpFor(deps, viewer, { text: command.text }, { kind: 'private' });
+    const { report, staff, ownDenials } = await lookUpFor(
+      deps,
+      viewer,
+      { text: command.text },
+      { kind: 'private' },
+    );
     const message = renderReport(report, {
       now: deps.now(),
       actions: (r) =>
@@ -32,6 +37,7 @@ export function registerAccessWhyCommand(app: App, deps: ListenerDependencies): 
           codec: deps.buttons,
           share: true,
           searchFurther: staff || deps.searchFurther === 'everyone',
+          askHelpdesk: askableDenials(deps, ownDenials),
         }),
     });
     if (

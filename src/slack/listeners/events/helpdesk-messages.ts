@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDependencies } from '../../dependencies.js';
+import { readImages } from '../../images/message-images.js';
 import { messageText } from '../../message-text.js';
 import { toHumanPost } from '../../slack-message.js';
 import { replyInThread } from '../../thread-reply.js';
@@ -22,6 +23,8 @@ export function registerHelpdeskMessages(app: App, deps: ListenerDependencies): 
     const freshEvent = eventId === undefined || (await deps.dedupe.claim(`event:${eventId}`));
     const freshMessage = await deps.dedupe.claim(`message:${post.channel}:${post.ts}`);
     if (!freshEvent || !freshMessage) return;
+    const text = messageText(event);
+    const images = await readImages(deps, event, text);
     await replyInThread(client, deps, {
       user: post.user ?? '',
       team: teamId,
@@ -29,7 +32,8 @@ export function registerHelpdeskMessages(app: App, deps: ListenerDependencies): 
       channel: post.channel,
       ts: post.ts,
       threadTs: post.thread_ts,
-      text: messageText(event),
+      text: images.text,
+      imageNote: images.note,
     });
   };
 

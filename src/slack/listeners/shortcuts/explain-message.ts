@@ -1,8 +1,11 @@
 import type { App, MessageShortcut } from '@slack/bolt';
+import { context } from '../../blocks/compose.js';
+import { BLOCK_KIT_LIMITS } from '../../blocks/limits.js';
 import { renderCardActions } from '../../blocks/render-actions.js';
 import { renderReport } from '../../blocks/render-report.js';
 import type { ListenerDependencies } from '../../dependencies.js';
-import { lookUpFor } from '../../lookup.js';
+import { readImages } from '../../images/message-images.js';
+import { askableDenials, lookUpFor } from '../../lookup.js';
 import { messageText } from '../../message-text.js';
 import { replyPrivately } from '../../reply-privately.js';
 import { tsToDate } from '../../slack-message.js';
@@ -22,10 +25,11 @@ export function registerExplainShortcut(app: App, deps: ListenerDependencies): v
         channelId: channel.id,
         surface: 'shortcut',
       } as const;
-      const { report, staff } = await lookUpFor(
+      const images = await readImages(deps, message, messageText(message));
+      const { report, staff, ownDenials } = await lookUpFor(
         deps,
         viewer,
-        { text: messageText(message), anchor: tsToDate(message.ts) },
+        { text: images.text, anchor: tsToDate(message.ts) },
         { kind: 'private' },
       );
       const rendered = renderReport(report, {
@@ -37,8 +41,11 @@ export function registerExplainShortcut(app: App, deps: ListenerDependencies): v
             threadTs: message.thread_ts ?? message.ts,
             anchorTs: message.ts,
             searchFurther: staff || deps.searchFurther === 'everyone',
+            askHelpdesk: askableDenials(deps, ownDenials),
           }),
       });
+      if (images.note && rendered.blocks.length < BLOCK_KIT_LIMITS.blocksPerMessage)
+        rendered.blocks.push(context(images.note));
       if (!(await replyPrivately(respond, client, { channel: channel.id, user: user.id }, rendered))) {
         logger.warn('could not answer the shortcut: response_url and chat.postEphemeral both failed');
       }
