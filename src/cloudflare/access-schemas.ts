@@ -86,6 +86,7 @@ export const policyWireSchema = z.looseObject({
     .nullish()
     .catch(undefined),
   session_duration: optStr,
+  updated_at: optStr.catch(undefined),
 });
 export type PolicyWire = z.infer<typeof policyWireSchema>;
 
@@ -146,6 +147,7 @@ export const appWireSchema = z.looseObject({
     .catch(undefined),
   // Read entry by entry (`readAppPolicyEntries`): a reference or an odd entry must not lose the others.
   policies: z.array(z.unknown()).nullish(),
+  updated_at: optStr.catch(undefined),
 });
 export type AppWire = z.infer<typeof appWireSchema>;
 
@@ -194,6 +196,7 @@ export function toAppPolicy(wire: PolicyWire, position: number): AppPolicy {
     ...(wire.isolation_required != null ? { isolationRequired: wire.isolation_required } : {}),
     ...(mfa ? { mfaRequired } : {}),
     ...(wire.session_duration ? { sessionDuration: wire.session_duration } : {}),
+    ...(wire.updated_at ? { updatedAt: wire.updated_at } : {}),
   };
 }
 
@@ -215,6 +218,7 @@ export function toAccessApp(wire: AppWire, policies?: AppPolicy[]): AccessApp {
     ...(wire.auto_redirect_to_identity != null
       ? { autoRedirectToIdentity: wire.auto_redirect_to_identity }
       : {}),
+    ...(wire.updated_at ? { updatedAt: wire.updated_at } : {}),
   };
 }
 

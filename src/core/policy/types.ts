@@ -108,6 +108,8 @@ export interface AppPolicy {
   /** Independent MFA set on the policy (`mfa_config`), when present and not disabled. */
   mfaRequired?: boolean;
   sessionDuration?: string;
+  /** When the policy was last changed (`updated_at`, ISO time); a later change than the event is drift. */
+  updatedAt?: string;
 }
 
 export interface AccessApp {
@@ -120,6 +122,8 @@ export interface AccessApp {
   allowedIdps: string[];
   policies: AppPolicy[];
   autoRedirectToIdentity?: boolean;
+  /** When the app was last changed (`updated_at`, ISO time). */
+  updatedAt?: string;
 }
 
 /** An Access rule group (`/access/groups/{id}`): a reusable include/exclude/require bundle. */
