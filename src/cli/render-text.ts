@@ -1,4 +1,5 @@
 import type { ResolvedNames } from '../core/access-event.js';
+import type { PolicyDrift } from '../core/explanation.js';
 import { toPlainLine } from '../core/plain-text.js';
 import type { ExplainReport, RayIdResult } from '../core/report.js';
 import { warpAuthenticationNote } from '../core/warp-authentication.js';
@@ -56,6 +57,7 @@ function renderResult(result: RayIdResult): string[] {
       if (warp) lines.push(wrap('WARP login', warp));
       const lastSeen = lastSeenLine(names);
       if (lastSeen) lines.push(wrap('Last seen', lastSeen));
+      if (result.drift) lines.push(...driftLines(result.drift));
       if (!x.determinable) lines.push(wrap('Needs', x.needs.join('; ')));
       if (result.recentFailedLogins?.length) {
         const recent = result.recentFailedLogins.map((f) => `${f.datetime} ${f.appName ?? ''} (${f.rayId})`);
@@ -90,6 +92,32 @@ function renderResult(result: RayIdResult): string[] {
           : []),
       ];
   }
+}
+
+const VERDICT = { allowed: 'would allow', denied: 'would deny', unknown: 'cannot tell' } as const;
+
+/** "Changed since the denial": each changed app or policy, who and what, and both verdicts. */
+function driftLines(drift: PolicyDrift): string[] {
+  const lines = ['  Changed since the denial:'];
+  for (const c of drift.changedSince) {
+    const by = c.by ? ` by ${v(c.by)}` : '';
+    const created = c.createdAfter ? ' (created after the request)' : '';
+    lines.push(
+      `    - ${c.what === 'app' ? 'App' : 'Policy'} '${v(c.name)}' changed ${v(c.updatedAt)}${by}${created}`,
+    );
+    for (const d of c.differences ?? []) lines.push(`        ${v(d)}`);
+  }
+  const at = drift.atEvent;
+  if (at) {
+    const cause =
+      at.decision === 'allowed' ? '' : ` (${at.cause}${at.policy ? `, policy '${v(at.policy)}'` : ''})`;
+    const assumed =
+      at.assumedCurrent.length > 0 ? `; replayed as today: ${at.assumedCurrent.map(v).join(', ')}` : '';
+    lines.push(`    As it was then: ${VERDICT[at.decision]}${cause}${assumed}`);
+  }
+  lines.push(`    Today's policies: ${VERDICT[drift.todayDecision]}`);
+  for (const gap of drift.gaps) lines.push(`    Missing: ${v(gap)}`);
+  return lines;
 }
 
 // Names and messages come from Cloudflare and pastes: keep terminal escape sequences out.

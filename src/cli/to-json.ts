@@ -1,3 +1,4 @@
+import type { PolicyDrift } from '../core/explanation.js';
 import type { ExplainReport, RayIdResult } from '../core/report.js';
 import { warpAuthenticationNote } from '../core/warp-authentication.js';
 
@@ -22,6 +23,32 @@ export function toJsonReport(report: ExplainReport): {
     totalRayIds: report.totalRayIds,
     skippedRayIds: report.skippedRayIds,
     paste: report.paste,
+  };
+}
+
+/**
+ * `changedSince`: `{what, id, name, updatedAt}` per app or policy changed after the event, plus `by`
+ * and `before` (the object as it was, in the bot's own shape) where the audit log told;
+ * `replayAtEvent` and `todayDecision` when a previous version could be replayed.
+ */
+function driftJson(drift: PolicyDrift): Record<string, unknown> {
+  return {
+    changedSince: drift.changedSince.map((c) => ({
+      what: c.what,
+      id: c.id,
+      name: c.name,
+      updatedAt: c.updatedAt,
+      ...(c.by === undefined ? {} : { by: c.by }),
+      ...(c.changedAt === undefined ? {} : { changedAt: c.changedAt }),
+      ...(c.before === undefined
+        ? {}
+        : { before: c.before.what === 'policy' ? c.before.policy : c.before.app }),
+      ...(c.createdAfter ? { createdAfter: true } : {}),
+      ...(c.differences === undefined ? {} : { differences: c.differences }),
+    })),
+    todayDecision: drift.todayDecision,
+    ...(drift.atEvent === undefined ? {} : { replayAtEvent: drift.atEvent }),
+    ...(drift.gaps.length > 0 ? { changedSinceGaps: drift.gaps } : {}),
   };
 }
 
@@ -59,6 +86,7 @@ function toJsonResult(result: RayIdResult): JsonResult {
               })),
             }),
         ...(result.recentFailedLogins === undefined ? {} : { recentFailedLogins: result.recentFailedLogins }),
+        ...(result.drift === undefined ? {} : driftJson(result.drift)),
         app: { id: event.appId, ...names },
         event,
         ...(result.searched === undefined

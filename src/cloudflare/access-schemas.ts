@@ -93,6 +93,7 @@ export const policyWireSchema = z.looseObject({
   isolation_required: optBool,
   mfa_config: mfaConfigSchema.nullish().catch(undefined),
   session_duration: optStr,
+  updated_at: optStr.catch(undefined),
 });
 export type PolicyWire = z.infer<typeof policyWireSchema>;
 
@@ -154,6 +155,7 @@ export const appWireSchema = z.looseObject({
     .catch(undefined),
   // Read entry by entry (`readAppPolicyEntries`): a reference or an odd entry must not lose the others.
   policies: z.array(z.unknown()).nullish(),
+  updated_at: optStr.catch(undefined),
 });
 export type AppWire = z.infer<typeof appWireSchema>;
 
@@ -209,6 +211,7 @@ export function toAppPolicy(wire: PolicyWire, position: number): AppPolicy {
     ...(wire.isolation_required != null ? { isolationRequired: wire.isolation_required } : {}),
     ...(mfa ? { mfa } : {}),
     ...(wire.session_duration ? { sessionDuration: wire.session_duration } : {}),
+    ...(wire.updated_at ? { updatedAt: wire.updated_at } : {}),
   };
 }
 
@@ -232,6 +235,7 @@ export function toAccessApp(wire: AppWire, policies?: AppPolicy[]): AccessApp {
       ? { autoRedirectToIdentity: wire.auto_redirect_to_identity }
       : {}),
     ...(appMfa ? { mfa: appMfa } : {}),
+    ...(wire.updated_at ? { updatedAt: wire.updated_at } : {}),
   };
 }
 

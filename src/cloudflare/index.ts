@@ -1,7 +1,8 @@
-import type { AccessDirectory, AccessEventSource } from '../core/ports.js';
+import type { AccessDirectory, AccessEventSource, AuditSearch } from '../core/ports.js';
 import type { DatasetSettings } from '../core/search-window.js';
 import { createRestAccessDirectory, type DirectoryCacheOptions } from './access-directory.js';
 import { createGraphqlEventSource } from './access-event-source.js';
+import { createAuditLogReader } from './audit-log.js';
 import { type BatchingOptions, createBatchingEventSource } from './batching-event-source.js';
 import { createCachingEventSource, type EventCacheOptions } from './caching-event-source.js';
 import { createCloudflareHttp } from './http.js';
@@ -156,12 +157,18 @@ export function createCloudflareAdapters(options: CloudflareAdapterOptions): Clo
     fetch: http.fetch,
     guard,
   });
-  const directory = createRestAccessDirectory(
+  const restDirectory = createRestAccessDirectory(
     rest,
     options.accountId,
     { ...cacheOptions.directory, ...clock },
     guard,
   );
+  // Read only when a policy changed after the event (the use case decides), never on the usual card.
+  const auditLog = createAuditLogReader(rest, options.accountId);
+  const directory = {
+    ...restDirectory,
+    auditEntries: (search: AuditSearch) => guard.withinDeadline(() => auditLog.entries(search)),
+  };
   const keepWarmMs = cacheOptions.keepWarmMs ?? 4 * 60_000;
   let keepWarm: NodeJS.Timeout | undefined;
   // Each round of warm-up gets a deadline of its own, wherever the timer was started.

@@ -1,4 +1,5 @@
 import type { AccessLoginEvent } from './access-event.js';
+import type { AccessApp, AppPolicy } from './policy/types.js';
 
 /**
  * Primary causes. The policy-replay codes follow the vocabulary admins see in the policy cases;
@@ -135,4 +136,51 @@ export interface PolicyExplanation extends Explanation {
   replayedDecision: 'allowed' | 'denied' | 'unknown';
   /** True when the replay contradicts what the login row recorded. */
   replayDisagrees: boolean;
+}
+
+/** An app's settings without its policies: what an app-level change can alter. */
+export type AppSettings = Omit<AccessApp, 'policies'>;
+
+/** An app or a policy as it was before a change (the account audit log's previous value). */
+export type PolicySnapshot = { what: 'policy'; policy: AppPolicy } | { what: 'app'; app: AppSettings };
+
+/** The app or one of its policies (reusable ones included), changed after the event. */
+export interface PolicyChange {
+  what: 'app' | 'policy';
+  id: string;
+  name: string;
+  /** Its `updated_at`: the latest change, later than the event. */
+  updatedAt: string;
+  /** Who made the first change after the event (the audit log's actor), when the log was readable. */
+  by?: string;
+  /** When that first change after the event was made. */
+  changedAt?: string;
+  /** The object as it was at the event, when the audit log carried the previous value. */
+  before?: PolicySnapshot;
+  /** True when the audit log shows the object was created after the event (it did not exist then). */
+  createdAfter?: boolean;
+  /** What changed between then and now, in plain words. */
+  differences?: string[];
+}
+
+/** A replay against the app and policies as they were at the event. */
+export interface ReplayAtEvent {
+  decision: 'allowed' | 'denied' | 'unknown';
+  cause: CauseCode;
+  summary: string;
+  determinable: boolean;
+  policy?: string;
+  /** Changed objects whose previous version is unknown: replayed as they are today. */
+  assumedCurrent: string[];
+}
+
+/** The policies changed after the event: today's replay may not be what Access decided then. */
+export interface PolicyDrift {
+  changedSince: PolicyChange[];
+  /** What replaying today's policies gives. */
+  todayDecision: 'allowed' | 'denied' | 'unknown';
+  /** Present when at least one previous version was known. */
+  atEvent?: ReplayAtEvent;
+  /** Why who changed what is not known (e.g. the token permission the audit log needs). */
+  gaps: string[];
 }

@@ -1,4 +1,5 @@
 import type { AccessLoginEvent, ResolvedNames } from './access-event.js';
+import type { PolicySnapshot } from './explanation.js';
 import type { AccessApp, PolicyContext } from './policy/types.js';
 import type { TimeWindow } from './search-window.js';
 
@@ -83,6 +84,25 @@ export interface LogSearch {
   userEmail?: string | undefined;
 }
 
+/** One change to an app or policy, from the account audit log. */
+export interface AuditEntry {
+  resourceId: string;
+  /** ISO time of the change. */
+  when: string;
+  /** The log's action type (`update`, `create`, `delete`, … as Cloudflare spells it). */
+  action?: string;
+  actorEmail?: string;
+  /** The object before the change, when the log carried a previous value that reads as one. */
+  before?: PolicySnapshot;
+}
+
+/** Which objects' changes to read, and over what time. */
+export interface AuditSearch {
+  since: Date;
+  until: Date;
+  resources: Array<{ id: string; what: 'app' | 'policy' }>;
+}
+
 /** Resolves an event's ids (Cloudflare REST in production). Never throws: what it cannot read becomes a gap. */
 export interface AccessDirectory {
   enrich(event: AccessLoginEvent, now: Date): Promise<Enrichment>;
@@ -91,6 +111,11 @@ export interface AccessDirectory {
     rayIds: readonly string[],
     search: LogSearch,
   ): Promise<{ found: Map<string, IdentityLogEntry>; gaps: string[] }>;
+  /**
+   * Changes to the named objects over the window, oldest first (the account audit log in
+   * production). Optional: without it a card still flags drift, just not who changed what.
+   */
+  auditEntries?(search: AuditSearch): Promise<{ entries: AuditEntry[]; gaps: string[] }>;
 }
 
 export type { TimeWindow };

@@ -1,6 +1,6 @@
 import type { AccessLoginEvent, ResolvedNames } from './access-event.js';
 import type { LookupFailure } from './errors.js';
-import type { Explanation, PolicyExplanation, PolicyVerdict } from './explanation.js';
+import type { Explanation, PolicyDrift, PolicyExplanation, PolicyVerdict } from './explanation.js';
 import type { PasteInfo } from './paste.js';
 import type { FailedLogin, IdentityLogEntry, SearchedRange } from './ports.js';
 
@@ -31,6 +31,8 @@ export type RayIdResult =
       policies?: PolicyVerdict[];
       /** The user's recent failed logins, newest first. */
       recentFailedLogins?: FailedLogin[];
+      /** The app or its policies changed after the event: who, what, and the verdict as it was then. */
+      drift?: PolicyDrift;
       /** The time range searched; absent when the event came from a case file, not a search. */
       searched?: SearchedRange;
       /** True when another person's details were removed for this viewer. */

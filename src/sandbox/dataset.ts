@@ -1,4 +1,5 @@
 import { createSampleApps } from './sample/apps.js';
+import { createSampleAuditLogs } from './sample/audit-logs.js';
 import { createSampleDirectory } from './sample/directory.js';
 import { createSampleEvents } from './sample/events.js';
 import { SAMPLE_ACCOUNT_ID, SAMPLE_RAY } from './sample/ids.js';
@@ -39,7 +40,8 @@ export const DEFAULT_ANALYTICS_SETTINGS: AnalyticsSettings = {
  */
 export function createSampleDataset(now: Date): SampleDataset {
   const directory = createSampleDirectory(now);
-  const { apps, reusablePolicies } = createSampleApps();
+  const { apps, reusablePolicies } = createSampleApps(now);
+  const auditLogs = createSampleAuditLogs(now);
   const users = createSampleUsers(now);
   const events = createSampleEvents(now);
   const logs = createSampleLogs(now, { apps, users, events, ...directory });
@@ -52,6 +54,7 @@ export function createSampleDataset(now: Date): SampleDataset {
     ...directory,
     users,
     ...logs,
+    auditLogs,
     events,
     settings: { ...DEFAULT_ANALYTICS_SETTINGS, availableFields: [...ALL_AVAILABLE_FIELDS] },
     samplePastes: createSamplePastes(),

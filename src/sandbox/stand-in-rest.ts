@@ -9,6 +9,7 @@ export const ALL_PERMISSIONS = [
   'Access: Service Tokens Read',
   'Access: Device Posture Read',
   'Zero Trust Read',
+  'Account Settings Read',
 ] as const;
 export type Permission = (typeof ALL_PERMISSIONS)[number];
 
@@ -146,6 +147,8 @@ const ORG: Permission = 'Access: Organizations, Identity Providers, and Groups R
 const TOKENS: Permission = 'Access: Service Tokens Read';
 const POSTURE: Permission = 'Access: Device Posture Read';
 const ZERO_TRUST: Permission = 'Zero Trust Read';
+/** The account audit log's permission (`audit-logs-get-account-audit-logs`, api-schemas @c92b9b0f). */
+const ACCOUNT_SETTINGS: Permission = 'Account Settings Read';
 
 function byId<T extends { id: string }>(
   items: readonly T[],
@@ -258,7 +261,43 @@ const ROUTES: Route[] = [
     return identity ? ok(identity) : unknownObject(req.path);
   }),
   route(`${ACCOUNT}/access/logs/access_requests`, AUDIT, (_p, req) => accessRequests(req)),
+  route(`${ACCOUNT}/audit_logs`, ACCOUNT_SETTINGS, (_p, req) => auditLogs(req)),
 ];
+
+/** A `since`/`before` bound: an RFC 3339 date (UTC midnight) or date-time; NaN when absent or unreadable. */
+function timeBound(query: URLSearchParams, name: string): number {
+  const raw = query.get(name) ?? '';
+  return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
+}
+
+/**
+ * `GET /accounts/{id}/audit_logs` (v1) as published (`audit-logs-get-account-audit-logs`,
+ * api-schemas @c92b9b0f): `since` (newer than) / `before` (older than), `id`, `action.type`,
+ * `actor.email`, `actor.ip`, `direction` (default desc), `page`, `per_page` (default 100, max 1000).
+ * There is no resource filter.
+ */
+function auditLogs(req: RestRequest): RestReply {
+  const { query } = req;
+  const since = timeBound(query, 'since');
+  const before = timeBound(query, 'before');
+  const keep = (wanted: string | null, actual: string) =>
+    wanted === null || wanted === '' || sameText(wanted, actual);
+  const ascending = query.get('direction') === 'asc';
+  const entries = req.dataset.auditLogs
+    .filter((e) => {
+      const t = Date.parse(e.when);
+      if (!Number.isNaN(since) && !(t > since)) return false;
+      if (!Number.isNaN(before) && !(t < before)) return false;
+      return (
+        keep(query.get('id'), e.id) &&
+        keep(query.get('action.type'), e.action.type) &&
+        keep(query.get('actor.email'), e.actor.email) &&
+        keep(query.get('actor.ip'), e.actor.ip)
+      );
+    })
+    .sort((a, b) => (ascending ? 1 : -1) * a.when.localeCompare(b.when));
+  return paginate(entries, query, { defaultPerPage: 100, maxPerPage: 1000, totalPages: true });
+}
 
 function withAppCount(policyId: string, policy: object, dataset: SampleDataset): object {
   const appCount = dataset.apps.filter((a) => a.policies.some((p) => p.id === policyId)).length;

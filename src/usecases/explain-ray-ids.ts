@@ -1,10 +1,13 @@
+import type { AccessLoginEvent } from '../core/access-event.js';
 import { loginEventFromLog } from '../core/access-event.js';
 import { toLookupFailure } from '../core/errors.js';
 import { explainLogin } from '../core/explain/explain-denial.js';
+import { explainDrift, findChangedSince } from '../core/explain/explain-drift.js';
 import { explainEvent } from '../core/explain/explain-event.js';
 import { explainNotFound } from '../core/explain/explain-not-found.js';
+import type { PolicyDrift } from '../core/explanation.js';
 import { classifyPaste } from '../core/paste.js';
-import type { AccessDirectory, AccessEventSource } from '../core/ports.js';
+import type { AccessDirectory, AccessEventSource, Enrichment } from '../core/ports.js';
 import { extractRayIds } from '../core/ray-id.js';
 import type { ExplainReport, RayIdResult } from '../core/report.js';
 
@@ -28,6 +31,49 @@ export interface ExplainRequest {
   /** Search back to the dataset's retention instead of the configured cap ("Search further back"). */
   searchToRetention?: boolean | undefined;
 }
+
+/**
+ * Drift for one replayed event: only when the app or a policy changed after it does the audit log
+ * get asked (so the usual card costs no extra call), over the event to the newest change.
+ */
+async function driftOf(
+  deps: ExplainDependencies,
+  event: AccessLoginEvent,
+  enriched: Enrichment & { app: NonNullable<Enrichment['app']> },
+  todayDecision: PolicyDrift['todayDecision'],
+  now: Date,
+): Promise<PolicyDrift | undefined> {
+  const changed = findChangedSince(event, enriched.app);
+  if (changed.length === 0) return undefined;
+  let audit: { entries: AuditEntries; gaps: string[] } | undefined;
+  if (deps.directory.auditEntries) {
+    const newest = Math.max(...changed.map((c) => Date.parse(c.updatedAt)));
+    try {
+      audit = await deps.directory.auditEntries({
+        since: new Date(event.datetime),
+        until: new Date(Math.min(now.getTime(), newest + 1000)),
+        resources: changed.map(({ id, what }) => ({ id, what })),
+      });
+    } catch (error) {
+      // The port answers gaps, not failures; should one slip through, the card still flags the change.
+      deps.onError?.(error);
+      audit = {
+        entries: [],
+        gaps: ['Who changed it and what changed: the account audit log could not be read'],
+      };
+    }
+  }
+  return explainDrift({
+    event,
+    app: enriched.app,
+    context: enriched.context,
+    names: enriched.names,
+    todayDecision,
+    ...(audit ? { audit } : {}),
+  });
+}
+
+type AuditEntries = Awaited<ReturnType<NonNullable<AccessDirectory['auditEntries']>>>['entries'];
 
 /** Extract → look up → enrich → replay the policies → explain, one result per Ray ID, never throwing for upstream failures. */
 export async function explainRayIds(
@@ -89,6 +135,13 @@ export async function explainRayIds(
               enriched.context,
               enriched.names,
             );
+            const drift = await driftOf(
+              deps,
+              event,
+              { ...enriched, app: enriched.app },
+              explanation.replayedDecision,
+              now,
+            );
             return {
               rayId,
               outcome: explanation.decision,
@@ -98,6 +151,7 @@ export async function explainRayIds(
               policies,
               searched: lookup.searched,
               ...(enriched.recentFailedLogins ? { recentFailedLogins: enriched.recentFailedLogins } : {}),
+              ...(drift ? { drift } : {}),
             };
           }
         }
@@ -112,7 +166,8 @@ export async function explainRayIds(
         };
       }
       const { event, searched } = lookup;
-      const { names, app, context, recentFailedLogins } = await deps.directory.enrich(event, now);
+      const enriched = await deps.directory.enrich(event, now);
+      const { names, app, context, recentFailedLogins } = enriched;
       const extra = recentFailedLogins ? { recentFailedLogins } : {};
       if (!app) {
         // Without the app's policies only the row can speak; the gaps say which permission is missing.
@@ -120,6 +175,7 @@ export async function explainRayIds(
         return { rayId, outcome: explanation.decision, event, names, explanation, searched, ...extra };
       }
       const { policies, ...explanation } = explainLogin(event, app, context, names);
+      const drift = await driftOf(deps, event, { ...enriched, app }, explanation.replayedDecision, now);
       return {
         rayId,
         outcome: explanation.decision,
@@ -129,6 +185,7 @@ export async function explainRayIds(
         policies,
         searched,
         ...extra,
+        ...(drift ? { drift } : {}),
       };
     }),
   );

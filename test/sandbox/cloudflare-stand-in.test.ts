@@ -429,8 +429,9 @@ describe('permissions', () => {
     }
   });
 
-  it('ALL_PERMISSIONS names the seven Cloudflare permission groups', () => {
-    expect(ALL_PERMISSIONS).toHaveLength(7);
+  it('ALL_PERMISSIONS names the eight Cloudflare permission groups', () => {
+    expect(ALL_PERMISSIONS).toHaveLength(8);
+    expect(ALL_PERMISSIONS).toContain('Account Settings Read');
     expect(ALL_PERMISSIONS).toContain('Account Analytics Read');
     expect(ALL_PERMISSIONS).toContain('Zero Trust Read');
   });

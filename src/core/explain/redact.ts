@@ -1,4 +1,4 @@
-import type { CauseCode } from '../explanation.js';
+import type { CauseCode, PolicyDrift } from '../explanation.js';
 import type { RayIdResult } from '../report.js';
 
 export type CauseCategory =
@@ -85,6 +85,24 @@ export function causeCategory(cause: CauseCode): CauseCategory {
 }
 
 /**
+ * Drift for a redacted card: that the app or a policy changed after the request, and when, stays
+ * (the answer may be out of date, which anyone may know); who changed it (an admin's email), what
+ * changed, policy names and the replay at the event go, like the policies themselves.
+ */
+function redactDrift(drift: PolicyDrift): PolicyDrift {
+  return {
+    changedSince: drift.changedSince.map((c) => ({
+      what: c.what,
+      id: c.what === 'app' ? c.id : '',
+      name: c.what === 'app' ? c.name : '',
+      updatedAt: c.updatedAt,
+    })),
+    todayDecision: drift.todayDecision,
+    gaps: [],
+  };
+}
+
+/**
  * A result with another person's details removed: the decision, the cause category and what to do
  * stay; IP, location, emails, user, device and token ids, evidence, policies and failed logins go.
  */
@@ -117,6 +135,7 @@ export function redactResult(result: RayIdResult): RayIdResult {
         outcome: result.outcome,
         redacted: true,
         ...(result.searched ? { searched: result.searched } : {}),
+        ...(result.drift ? { drift: redactDrift(result.drift) } : {}),
         event: {
           ...event,
           userUuid: '',

@@ -108,6 +108,8 @@ export interface AppPolicy {
   /** Independent MFA as the policy sets it (`mfa_config`); absent: the app's setting applies. */
   mfa?: MfaSetting;
   sessionDuration?: string;
+  /** When the policy was last changed (`updated_at`, ISO time); a later change than the event is drift. */
+  updatedAt?: string;
 }
 
 export interface AccessApp {
@@ -122,6 +124,8 @@ export interface AccessApp {
   autoRedirectToIdentity?: boolean;
   /** Independent MFA for the whole app (`mfa_config`); a policy's own setting wins (D-MFA). */
   mfa?: MfaSetting;
+  /** When the app was last changed (`updated_at`, ISO time). */
+  updatedAt?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AUD, CREATED, ID, UPDATED } from './ids.js';
+import { AUD, CREATED, ID, isoSeconds, PAYROLL_CHANGED_AGO, UPDATED } from './ids.js';
 import type {
   AccessApp,
   AccessPolicy,
@@ -87,8 +87,27 @@ function app(init: AppInit): AccessApp {
   };
 }
 
+/**
+ * 'Payroll staff' as it is now: widened from Dublin (IE) to Dublin and the US an hour ago, after a
+ * denial from the US (the audit log keeps the old version, `audit-logs.ts`).
+ */
+export function payrollStaff(now: Date): AccessPolicy {
+  return {
+    ...policy(ID.policyPayrollStaff, 'Payroll staff', 'allow', {
+      include: [{ geo: { country_code: 'IE' } }, { geo: { country_code: 'US' } }],
+      require: [{ email_domain: { domain: 'northwind.example' } }],
+    }),
+    updated_at: isoSeconds(new Date(now.getTime() - PAYROLL_CHANGED_AGO)),
+  };
+}
+
+/** 'Payroll staff' as it was before that change: Dublin only. */
+export function payrollStaffBefore(now: Date): AccessPolicy {
+  return { ...payrollStaff(now), include: [{ geo: { country_code: 'IE' } }], updated_at: UPDATED };
+}
+
 /** The apps with their policies, and the account-level reusable policies they share. */
-export function createSampleApps(): { apps: AccessApp[]; reusablePolicies: AccessPolicy[] } {
+export function createSampleApps(now: Date): { apps: AccessApp[]; reusablePolicies: AccessPolicy[] } {
   // Reusable (account-level) policies.
   const officeBypass = policy(
     ID.policyOfficeBypass,
@@ -319,6 +338,15 @@ export function createSampleApps(): { apps: AccessApp[]; reusablePolicies: Acces
           1,
         ),
       ],
+    }),
+    app({
+      id: ID.appPayroll,
+      aud: AUD.payroll,
+      name: 'Payroll exports',
+      domain: 'payroll.northwind.example',
+      type: 'self_hosted',
+      allowedIdps: [ID.idpOkta],
+      policies: [at(payrollStaff(now), 1)],
     }),
   ];
 

@@ -230,6 +230,19 @@ export function createSampleEvents(now: Date): SampleLoginEvent[] {
         ipAddress: '192.0.2.150',
       }),
     ),
+    // Payroll exports then admitted Dublin (IE) only; alice tried from the US and was refused. An hour
+    // ago dana.ops added the US: today's policy admits her, the audit log's old version explains it.
+    featured(
+      'country_not_allowed',
+      "Payroll exports from the US while 'Payroll staff' still admitted Dublin (IE) only; widened since",
+      row(ago(7 * HOUR), {
+        cfRayId: SAMPLE_RAY.policyChanged,
+        appId: ID.appPayroll,
+        identityProvider: 'okta',
+        ipAddress: '198.51.100.12',
+        userUuid: ID.userAlice,
+      }),
+    ),
     // Allowed: alice (Okta, US) approved by wiki 'Employees'.
     featured(
       'allowed',

@@ -32,6 +32,7 @@ export const ID = {
   appHr: '6bf9851e-a9fc-47ed-84f5-961a1acac219',
   appStatus: 'b51b2303-67fe-4e3a-aca7-aaa011b44433',
   appFinance: 'd690f16c-49b5-4234-a0a8-429501dd05bc',
+  appPayroll: '8b1e4f0a-6c3d-4e2b-9f7a-5d0c2b1a3e94',
   policyOfficeBypass: '3c23242d-8300-4eca-b615-2c5e5d8886ad',
   policyBlockRegions: '77cb5dc1-117d-417a-addf-1515009bd485',
   policyStatusBypass: 'fc771601-50ce-420a-ad7d-202bb8d28cfc',
@@ -47,6 +48,7 @@ export const ID = {
   policyHrSync: 'a7f167c2-1214-440f-ba6b-76dcd0b9420f',
   policyHrStaff: '09c62261-6719-4523-a886-fd9b9f118a6d',
   policyFinanceOffice: 'e24c273f-74a9-4d3e-8ac5-c3ac3297dfe0',
+  policyPayrollStaff: '61d0b7e3-2f4a-4c8e-a5b9-0e7d3c6f1a28',
   userAlice: '4e75dd2b-032a-4bf7-adf7-7a3df48569a0',
   userBen: '5baeaf27-b77f-4992-9b9f-7ea4686af18a',
   userPriya: 'e2ef5841-570a-426c-93a7-223ccffca564',
@@ -72,6 +74,7 @@ export const AUD = {
   hr: 'e324b6cb4d56fe320a5bc6565577b5eb643fbcd1699a9ed30f55354836cdca98',
   status: '7e00c74d8df1a157aa100835484fe78f813b6820bbdae2b7d7cec0e5da03d195',
   finance: '3873db17b5a9d65cb3493d7040de2e9f24ddad05dfe67b98c02920717004c642',
+  payroll: '5f2a9c7e1b3d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a',
 } as const;
 
 /** Ray IDs of the featured sample events, named by what they show. */
@@ -99,6 +102,8 @@ export const SAMPLE_RAY = {
   allowedSsh: 'ed20d795e0d712f0',
   /** Only in Access's identity log (analytics has no row): found there and replayed against its app. */
   identityLogOnly: '5be1d0c0a11ce0a1',
+  /** Denied, then the policy was widened: today's replay admits it, the audit log's old version explains it. */
+  policyChanged: '9c0f2ee5d21a7b3e',
   /** On the WAF block page paste: not an Access event. */
   wafBlock: 'c2f67105c02e9523',
 } as const;
@@ -109,6 +114,9 @@ export const UPDATED = '2026-01-20T14:02:47Z';
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+
+/** How long ago the 'Payroll staff' policy was widened (its sample denial is older: 7 h ago). */
+export const PAYROLL_CHANGED_AGO = HOUR;
 
 export function isoSeconds(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;

@@ -262,6 +262,25 @@ export interface AccessRequestLog {
 }
 
 /** The `settings.accessLoginRequestsAdaptiveGroups` node (seconds for durations). */
+/**
+ * One account audit log entry (v1) as Cloudflare answers it: the SDKs' `AuditLog` (cloudflare-go
+ * `shared.AuditLog`) plus `oldValueJson`/`newValueJson`, which the API sends (cloudflare-go #513).
+ */
+export interface AuditLogEntry {
+  id: string;
+  action: { type: string; result: boolean };
+  actor: { id: string; email: string; ip: string; type: 'user' | 'admin' | 'Cloudflare' };
+  interface: string;
+  metadata: Record<string, unknown>;
+  newValue: string;
+  oldValue: string;
+  newValueJson?: Record<string, unknown>;
+  oldValueJson?: Record<string, unknown>;
+  owner: { id: string };
+  resource: { id: string; type: string };
+  when: string;
+}
+
 export interface AnalyticsSettings {
   enabled: boolean;
   maxDuration: number;
@@ -293,6 +312,8 @@ export interface SampleDataset {
   failedLogins: Record<string, FailedLogin[]>;
   lastSeenIdentities: Record<string, LastSeenIdentity>;
   accessRequests: AccessRequestLog[];
+  /** The account audit log (`/accounts/{id}/audit_logs`), oldest first. */
+  auditLogs: AuditLogEntry[];
   events: SampleLoginEvent[];
   settings: AnalyticsSettings;
   samplePastes: SamplePaste[];

@@ -17,6 +17,7 @@ import {
   slackDateFromIso,
 } from './compose.js';
 import { EMPTY_VALUE, inlineCode, safeText, truncate } from './escape.js';
+import { renderDrift } from './render-drift.js';
 
 export interface RenderResultOptions {
   now: Date;
@@ -250,6 +251,8 @@ function renderFound(result: FoundResult): KnownBlock[] {
   blocks.push(section(safeText(explanation.summary, BUDGET.summary), { verbatim: true }));
 
   blocks.push(titled('Why', whyText(result), BUDGET.why));
+  const drift = renderDrift(result.drift, result.redacted === true);
+  if (drift) blocks.push(drift);
   blocks.push(titled('Fix (admin)', safeText(explanation.adminFix, BUDGET.fix), BUDGET.fix));
   blocks.push(titled('Tell the user', safeText(explanation.userMessage, BUDGET.tell), BUDGET.tell));
   if (result.policies !== undefined) {

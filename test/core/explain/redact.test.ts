@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { causeCategory, redactResult } from '../../../src/core/explain/redact.js';
 import type { CauseCode } from '../../../src/core/explanation.js';
+import { policyDrift } from '../../fixtures/drift.js';
 import { deniedResult, errorResult, notFound, notFoundResult } from '../../slack/blocks/fixtures.js';
 
 describe('redactResult', () => {
@@ -51,5 +52,19 @@ describe('redactResult', () => {
   it('gives every cause code a category', () => {
     const codes: CauseCode[] = ['allowed', 'ip_not_allowed', 'mtls_missing', 'service_token_expired'];
     expect(codes.map(causeCategory)).toEqual(['allowed', 'network', 'device', 'service_token']);
+  });
+});
+
+describe('redactResult and policy drift', () => {
+  it('keeps that the policy changed and when; drops who changed it, what, its name and the replay at the event', () => {
+    const hidden = redactResult({ ...deniedResult(), drift: policyDrift() });
+    if (hidden.outcome !== 'denied') throw new Error('outcome changed');
+    expect(hidden.drift?.changedSince).toEqual([
+      { what: 'policy', id: '', name: '', updatedAt: '2025-03-14T11:59:40Z' },
+    ]);
+    expect(hidden.drift?.atEvent).toBeUndefined();
+    const text = JSON.stringify(hidden);
+    for (const value of ['it-admin@example.com', 'Require', 'Staff', 'Account Settings'])
+      expect(text).not.toContain(value);
   });
 });
