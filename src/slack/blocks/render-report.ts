@@ -4,14 +4,8 @@ import type { ExplainReport, RayIdResult } from '../../core/report.js';
 import { context, divider, header, section } from './compose.js';
 import { inlineCode, safeText, truncate } from './escape.js';
 import { BLOCK_KIT_LIMITS, totalBlockText } from './limits.js';
-import {
-  appLabel,
-  causeAndPolicy,
-  pasteNote,
-  renderResultBlocks,
-  toFallbackLine,
-  userLabel,
-} from './render-result.js';
+import { pasteNote } from './render-not-found.js';
+import { appLabel, causeAndPolicy, renderResultBlocks, toFallbackLine, userLabel } from './render-result.js';
 
 export interface RenderedMessage {
   text: string;

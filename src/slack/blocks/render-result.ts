@@ -1,56 +1,30 @@
 import type { KnownBlock } from '@slack/types';
 import type { AccessLoginEvent, ResolvedNames } from '../../core/access-event.js';
-import type { LookupErrorCode, LookupFailure } from '../../core/errors.js';
 import type { PolicyVerdict, RuleRef } from '../../core/explanation.js';
-import type { PasteInfo } from '../../core/paste.js';
-import type { FailedLogin, SearchedRange } from '../../core/ports.js';
+import type { FailedLogin } from '../../core/ports.js';
 import type { RayIdResult } from '../../core/report.js';
 import { warpAuthenticationNote } from '../../core/warp-authentication.js';
-import { CAUSE_LABELS, SECONDARY_CAUSE_LABELS } from './cause-labels.js';
 import {
-  bulletList,
-  context,
-  fieldsSection,
-  header,
-  section,
-  slackDate,
-  slackDateFromIso,
-} from './compose.js';
+  BUDGET,
+  EMOJI,
+  field,
+  footer,
+  known,
+  type RenderResultOptions,
+  searchedSpan,
+  titled,
+} from './card-parts.js';
+
+export type { RenderResultOptions } from './card-parts.js';
+
+import { CAUSE_LABELS, SECONDARY_CAUSE_LABELS } from './cause-labels.js';
+import { bulletList, context, fieldsSection, header, section, slackDateFromIso } from './compose.js';
 import { EMPTY_VALUE, inlineCode, safeText, truncate } from './escape.js';
 import { renderDrift } from './render-drift.js';
-
-export interface RenderResultOptions {
-  now: Date;
-  /** What the pasted text looked like; explains a missing Access row when it was a WAF/1xxx page. */
-  paste?: PasteInfo;
-}
+import { renderError } from './render-error.js';
+import { renderNotFound } from './render-not-found.js';
 
 export type FoundResult = Extract<RayIdResult, { outcome: 'allowed' | 'denied' }>;
-type NotFoundResult = Extract<RayIdResult, { outcome: 'not_found' }>;
-type ErrorResult = Extract<RayIdResult, { outcome: 'error' }>;
-
-/**
- * Character budgets per part of a card. They keep one card (even with hostile 5000-character names)
- * near 8k characters, well under Slack's undocumented ~12k cumulative text ceiling, so a report can
- * always show one card and still list the rest of ten Ray IDs one line each.
- */
-const BUDGET = {
-  summary: 800,
-  name: 120,
-  field: 300,
-  why: 1800,
-  whyLine: 300,
-  evidenceItem: 400,
-  fix: 1000,
-  tell: 600,
-  policies: 1500,
-  policyName: 80,
-  policyReason: 200,
-  failedLogins: 800,
-  note: 400,
-  footer: 400,
-  fallbackLine: 300,
-} as const;
 
 /** Policies listed one per line before "…and N more". */
 const MAX_POLICY_LINES = 12;
@@ -58,13 +32,6 @@ const MAX_POLICY_LINES = 12;
 const MAX_HOSTNAMES = 4;
 /** Recent failed logins listed before "…and N more". */
 const MAX_FAILED_LOGIN_LINES = 5;
-
-const EMOJI = { allowed: '✅', denied: '🚫', not_found: '🔎', error: '⚠️' } as const;
-
-/** True for a name the directory resolved: present and not blank. */
-function known(value: string | undefined): value is string {
-  return value !== undefined && value.trim() !== '';
-}
 
 /** The app as people know it: its name, else a shortened id. Untrusted, unescaped. */
 export function appLabel(event: AccessLoginEvent, names: ResolvedNames): string {
@@ -147,24 +114,6 @@ function mtlsValue(event: AccessLoginEvent): string {
 
 function mark(flag: boolean): string {
   return flag ? '✓' : '✗';
-}
-
-function field(label: string, value: string): string {
-  return truncate(`*${label}*\n${value}`, BUDGET.field);
-}
-
-function searchedSpan(searched: SearchedRange): string {
-  return `${slackDate(searched.oldest)} – ${slackDate(searched.newest)}`;
-}
-
-function footer(rayId: string, extra?: string | undefined): KnownBlock {
-  const parts = [`Ray ID ${inlineCode(rayId, 40)}`];
-  if (extra !== undefined) parts.push(extra);
-  return context(parts.join(' · '), { verbatim: true, max: BUDGET.footer });
-}
-
-function titled(title: string, body: string, max: number): KnownBlock {
-  return section(`*${title}*\n${truncate(body, max - title.length - 3)}`, { verbatim: true, max });
 }
 
 const CLAUSE: Record<RuleRef['ruleType'], string> = {
@@ -319,170 +268,6 @@ function renderFound(result: FoundResult): KnownBlock[] {
   return blocks;
 }
 
-function humanDuration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 90) return `${minutes} min`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h`;
-  return `${Math.round(hours / 24)} days`;
-}
-
-function searchedText(searched: SearchedRange): string {
-  const windows = `${searched.windows} query window${searched.windows === 1 ? '' : 's'}`;
-  const span = humanDuration(searched.newest.getTime() - searched.oldest.getTime());
-  const lines = [
-    `From ${slackDate(searched.oldest)} to ${slackDate(searched.newest)} (${span}, ${windows}).`,
-  ];
-  if (searched.limitedBy === 'retention') {
-    lines.push("Stopped at the dataset's retention: Cloudflare holds no older Access login data.");
-  } else {
-    const further =
-      searched.oldestReachable.getTime() < searched.oldest.getTime()
-        ? `; Cloudflare still holds data back to ${slackDate(searched.oldestReachable)}, so raising the cap searches further`
-        : '';
-    lines.push(`Stopped at the bot's configured look-back cap${further}.`);
-  }
-  return lines.join('\n');
-}
-
-/** The page details a paste carried, as escaped "HTTP 403 · app AUD `…`" text; empty when none. */
-function pasteDetails(paste: PasteInfo): string {
-  const parts: string[] = [];
-  if (paste.statusCode !== undefined && Number.isInteger(paste.statusCode))
-    parts.push(`HTTP ${paste.statusCode}`);
-  if (paste.appAud !== undefined && paste.appAud !== '')
-    parts.push(`app AUD ${inlineCode(paste.appAud, 70)}`);
-  if (paste.mtlsStatus !== undefined && paste.mtlsStatus !== '')
-    parts.push(`mTLS ${inlineCode(paste.mtlsStatus, 40)}`);
-  return parts.join(' · ');
-}
-
-/**
- * An escaped note on what the pasted page was, when that explains a missing Access row (WAF and
- * 1xxx pages) or helps find the app (an Access page's AUD); `undefined` when it adds nothing.
- */
-export function pasteNote(paste: PasteInfo | undefined): string | undefined {
-  if (paste === undefined) return undefined;
-  const details = pasteDetails(paste);
-  const suffix = details === '' ? '' : ` (${details})`;
-  switch (paste.kind) {
-    case 'waf_block_page':
-      return (
-        `The pasted page is a Cloudflare WAF block page, not an Access page${suffix}: a WAF rule blocked ` +
-        'the request (look the Ray ID up in Security › Events).'
-      );
-    case 'cloudflare_error_page': {
-      const code =
-        paste.errorCode !== undefined && paste.errorCode !== ''
-          ? `Cloudflare error ${inlineCode(paste.errorCode, 12)}`
-          : 'a Cloudflare 1xxx error page';
-      return `The pasted page is ${code}, not an Access page${suffix}: the error number names the cause.`;
-    }
-    case 'access_block_page':
-      return details === '' ? undefined : `The pasted page is a Cloudflare Access block page (${details}).`;
-    case 'plain':
-      return undefined;
-  }
-}
-
-function renderNotFound(result: NotFoundResult, options: RenderResultOptions): KnownBlock[] {
-  const { notFound } = result;
-  const blocks: KnownBlock[] = [
-    header(`${EMOJI.not_found} No Access login for Ray ${result.rayId}`),
-    section(safeText(notFound.summary, BUDGET.summary), { verbatim: true }),
-    titled('Searched', searchedText(result.searched), 1000),
-  ];
-  const sources = notFound.likelySources.filter((source) => source.trim() !== '');
-  if (sources.length > 0) {
-    const lines = sources.map((source) => safeText(source, 300));
-    blocks.push(titled('Likely other sources', bulletList(lines, 1400), 1500));
-  }
-  const note = pasteNote(options.paste);
-  if (note !== undefined) blocks.push(context(`📋 ${note}`, { verbatim: true, max: BUDGET.note }));
-  if (notFound.maybeTooRecent) {
-    blocks.push(context("⏱️ Cloudflare's analytics lag about a minute — try again shortly."));
-  }
-  blocks.push(titled('Fix (admin)', safeText(notFound.adminFix, BUDGET.fix), BUDGET.fix));
-  blocks.push(titled('Tell the user', safeText(notFound.userMessage, BUDGET.tell), BUDGET.tell));
-  const gaps = (notFound.gaps ?? []).filter((gap) => gap.trim() !== '');
-  if (gaps.length > 0) {
-    const text = gaps.map((gap) => safeText(gap, 200)).join('; ');
-    blocks.push(context(`Not searched: ${text}`, { verbatim: true, max: BUDGET.note }));
-  }
-  blocks.push(footer(result.rayId));
-  return blocks;
-}
-
-function waitText(seconds: number): string {
-  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
-}
-
-const STATUS_PAGE = 'https://www.cloudflarestatus.com';
-
-/** One admin action per failure code; a new code fails to compile until it has one. */
-const ADMIN_ACTIONS: Record<LookupErrorCode, (failure: LookupFailure, now: Date) => string> = {
-  cloudflare_auth: () =>
-    'Cloudflare rejected the API token (wrong, expired or revoked). Create or roll the token in the ' +
-    'Cloudflare dashboard (My Profile › API Tokens), update the bot’s configuration and restart it.',
-  cloudflare_permission: (failure) => {
-    const permission =
-      failure.permission !== undefined && failure.permission.trim() !== ''
-        ? `*${safeText(failure.permission, 150)}*`
-        : 'the permission named above';
-    return (
-      'Edit the API token in the Cloudflare dashboard (My Profile › API Tokens) and add ' +
-      `${permission}, scoped to this account. No restart is needed.`
-    );
-  },
-  upstream_rate_limited: (failure, now) => {
-    const seconds = failure.retryAfterSeconds;
-    // A Retry-After beyond a day is noise, not a schedule; don't turn it into a date.
-    const when =
-      seconds !== undefined && Number.isFinite(seconds) && seconds >= 0 && seconds <= 86_400
-        ? `try again in ${waitText(Math.ceil(seconds))} (after ${slackDate(new Date(now.getTime() + Math.ceil(seconds) * 1000), '{time_secs}')})`
-        : 'try again in a few minutes';
-    return (
-      `Cloudflare's rate limit (or the bot's own budget that keeps it under it) is used up; ${when}. ` +
-      'If this happens often, other tools may share the token: give the bot its own, or raise ' +
-      'CLOUDFLARE_GRAPHQL_BUDGET / CLOUDFLARE_REST_BUDGET if the account allows.'
-    );
-  },
-  upstream_unavailable: () => `Cloudflare's API is failing; check ${STATUS_PAGE} and retry.`,
-  upstream_timeout: () =>
-    `Cloudflare didn't answer in time. Retry in a minute; if it keeps happening, check ${STATUS_PAGE} ` +
-    'or lower the bot’s look-back so each lookup needs fewer queries.',
-  upstream_bad_response: () =>
-    'Cloudflare sent an answer the bot could not read. Retry; if it persists, the bot’s logs hold the ' +
-    'detail (kept out of Slack) — report it to whoever runs the bot.',
-  upstream_query_error: () =>
-    'Cloudflare rejected the bot’s analytics query. This usually means the account’s plan or the dataset ' +
-    'settings changed; the bot’s logs hold the detail (kept out of Slack).',
-  dataset_unavailable: () =>
-    'The Access login dataset (`accessLoginRequestsAdaptiveGroups`) is not available to this token or ' +
-    'account. Check that Zero Trust is enabled on the account and that the token has *Account Analytics: Read*.',
-  config_invalid: () =>
-    'The bot’s configuration is invalid; the message above names the setting. Fix it in the bot’s ' +
-    'environment and restart the bot.',
-  interrupted: () =>
-    'Nothing to fix: the bot was restarted (a deploy or its supervisor) while this lookup ran. Ask again; ' +
-    'if restarts cut lookups short often, raise SHUTDOWN_DRAIN_MS.',
-};
-
-function renderError(result: ErrorResult, options: RenderResultOptions): KnownBlock[] {
-  const { failure } = result;
-  return [
-    header(`${EMOJI.error} Couldn't look up Ray ${result.rayId}`),
-    section(safeText(failure.message, BUDGET.summary), { verbatim: true }),
-    // Only the permission name is API data; the other texts are ours and may auto-link the status page.
-    section(`*What the admin can do*\n${ADMIN_ACTIONS[failure.code](failure, options.now)}`, {
-      verbatim: failure.code === 'cloudflare_permission',
-    }),
-    footer(result.rayId, `error ${inlineCode(failure.code, 40)}`),
-  ];
-}
-
-/** The card for one Ray ID: found (allowed/denied), not found, or a failed lookup. */
-/** A card's worth of the user's recent failed logins (the "Recent failed logins" button). */
 export function renderFailedLogins(result: FoundResult): KnownBlock[] {
   const logins = result.recentFailedLogins ?? [];
   const who = safeText(userLabel(result.event, result.names), 150);
