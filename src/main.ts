@@ -9,10 +9,16 @@ import { LookupError, toLookupFailure } from './core/errors.js';
 import type { PermissionCheck } from './core/ports.js';
 import { extractRayIds } from './core/ray-id.js';
 import type { ExplainReport } from './core/report.js';
+import { createRedisConnection } from './redis-connection.js';
 import { createSlackApp, type SlackRuntime } from './slack/app.js';
 import { verifyBotToken } from './slack/bot-token.js';
 import type { CloudflareHealth, HealthSnapshot } from './slack/health.js';
-import { checkStaffChannels, createButtonCodec, createMemoryDedupeStore } from './slack/index.js';
+import {
+  checkStaffChannels,
+  createButtonCodec,
+  createMemoryDedupeStore,
+  createRedisDedupeStore,
+} from './slack/index.js';
 import { callSlackApi } from './slack/slack-api-call.js';
 import { PERMANENT_TOKEN_ERRORS, SlackRuntimeError } from './slack/slack-runtime-error.js';
 import type { SocketTimings } from './slack/socket-connection.js';
@@ -117,7 +123,14 @@ export async function startBot(
     giveUpAfterMs: Math.min(config.runtime.slackOfflineExitMs, 60_000),
   });
 
-  const cloudflare = createCloudflareAdapters(config.cloudflare);
+  // Replicas share de-duplication, budgets and found rows through Redis when REDIS_URL is set; an
+  // unreachable Redis delays the start by at most 2 s and the bot runs on local state until it is back.
+  const redis = config.runtime.redisUrl ? createRedisConnection(config.runtime.redisUrl, logLine) : undefined;
+  await redis?.ready(2_000);
+  const cloudflare = createCloudflareAdapters({
+    ...config.cloudflare,
+    ...(redis ? { shared: { redis } } : {}),
+  });
   // The App Home's check uses its own small pool so a slow probe never queues behind lookups.
   const probeHttp = createCloudflareHttp({ timeoutMs: config.cloudflare.timeoutMs, connections: 2 });
   const probe = createConfigurationProbe({
@@ -169,7 +182,7 @@ export async function startBot(
         config.slack.buttonKey ?? config.slack.signingSecret ?? config.slack.botToken,
       ),
       searchFurther: config.slack.searchFurther,
-      dedupe: createMemoryDedupeStore(),
+      dedupe: redis ? createRedisDedupeStore({ redis }) : createMemoryDedupeStore(),
       checkConfiguration,
       audit: (entry) => log(JSON.stringify(entry)),
       // Only the error's name and code: messages of HTTP client errors can quote requests.
@@ -231,6 +244,7 @@ export async function startBot(
     [started] = await Promise.all([slack.start(), warmUp]);
   } catch (error) {
     await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close()]).catch(() => undefined);
+    redis?.close();
     throw error;
   }
   const { port, healthPort } = started;
@@ -300,6 +314,7 @@ export async function startBot(
         }
         // Destroy, not close: a close would wait for Cloudflare calls nobody waits for any more.
         await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close()]);
+        redis?.close();
       })();
       return stopping;
     },

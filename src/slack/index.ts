@@ -3,4 +3,5 @@ export { createSlackApp, type SlackAppOptions, type SlackRuntime } from './app.j
 export { createButtonCodec } from './button-codec.js';
 export { createMemoryDedupeStore, type DedupeStore } from './dedupe.js';
 export type { AuditEntry, SlackDependencies, Spender } from './dependencies.js';
+export { createRedisDedupeStore, type DedupeRedis } from './redis-dedupe-store.js';
 export { checkStaffChannels, type StaffChannelCheck } from './staff-channels.js';
