@@ -4,7 +4,12 @@ import { type CloudflareStandIn, startCloudflareStandIn } from '../src/sandbox/c
 import { SAMPLE_RAY } from '../src/sandbox/dataset.js';
 import { type FakeSlack, startFakeSlack } from '../src/sandbox/fake-slack.js';
 import { type Harness, startHarness } from './helpers/bot-harness.js';
-import { REDIS_SERVER_INSTALLED, type RedisServer, startRedisServer } from './helpers/redis-server.js';
+import {
+  freePort,
+  REDIS_SERVER_INSTALLED,
+  type RedisServer,
+  startRedisServer,
+} from './helpers/redis-server.js';
 import { postEvent, signedHeaders, slashCommandBody } from './helpers/slack-request.js';
 
 const suite = REDIS_SERVER_INSTALLED ? describe : describe.skip;
@@ -181,5 +186,43 @@ suite(title('two replicas on one Redis: one Cloudflare budget'), () => {
     // The budget was reached (so the count below means something) and held across both replicas.
     expect(answers.some((a) => /budget|ask again in/i.test(a))).toBe(true);
     expect(graphqlRequests(d)).toBeLessThanOrEqual(BUDGET);
+  });
+});
+
+describe('a replica whose Redis is not there at all', () => {
+  it('starts, answers every command on local state, and logs the outage once, not per request', async () => {
+    const slack = await startFakeSlack();
+    const standIn = await startCloudflareStandIn({ token: TOKEN });
+    const h = await startHarness({
+      signingSecret: SECRET,
+      cloudflareToken: TOKEN,
+      shared: { slack, standIn },
+      env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, LOG_LEVEL: 'info' },
+    });
+    try {
+      const d: Deployment = { slack, standIn, replicas: [h, h], stop: async () => undefined };
+      const answers = await Promise.all(
+        [SAMPLE_RAY.notInInclude, SAMPLE_RAY.ipNotAllowed, SAMPLE_RAY.notInInclude, unknownRay(900)].map(
+          (ray) => ask(d, 0, ray),
+        ),
+      );
+      expect(answers[0]).toMatch(/Not in any Include rule/);
+      expect(answers[3]).toMatch(/No Access login/);
+      // A replay is still dropped, by this replica's own memory.
+      const id = `dead-${++sequence}`;
+      const body = slashCommandBody(SAMPLE_RAY.warpRequired, slack.responseUrl(id));
+      const headers = signedHeaders(SECRET, body);
+      await fetch(h.url, { method: 'POST', headers, body });
+      await slack.waitFor((r) => r.path === `/response/${id}`, 15_000);
+      await fetch(h.url, { method: 'POST', headers, body });
+      await settle();
+      expect(slack.requests.filter((r) => r.path === `/response/${id}`)).toHaveLength(1);
+      expect(h.logs.filter((l) => l.includes('redis unavailable'))).toHaveLength(1);
+      expect(h.logs.join('\n')).not.toContain('redis://');
+    } finally {
+      await h.stop();
+      await standIn.close();
+      await slack.close();
+    }
   });
 });
