@@ -131,6 +131,18 @@ suite(title('two replicas on one Redis: exactly once towards Slack'), () => {
     expect(graphqlRequests(d)).toBe(before);
   });
 
+  it('two replicas asked for one unseen Ray ID at the same moment send one row query between them', async () => {
+    const rowQueries = () =>
+      d.standIn.requests.filter(
+        (r) => r.operationName?.startsWith('AccessLoginBy') || r.operationName === 'AccessLoginsByRayIds',
+      ).length;
+    const before = rowQueries();
+    const [x, y] = await Promise.all([ask(d, 0, SAMPLE_RAY.mtlsMissing), ask(d, 1, SAMPLE_RAY.mtlsMissing)]);
+    expect(x).toContain(SAMPLE_RAY.mtlsMissing);
+    expect(y).toContain(SAMPLE_RAY.mtlsMissing);
+    expect(rowQueries() - before).toBe(1);
+  });
+
   it('Redis killed mid-burst and restarted: every command still gets its answer, the outage is logged once per replica, and sharing resumes', async () => {
     const rays = Object.values(SAMPLE_RAY);
     const burst: Promise<string>[] = [];
