@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ACCESS_LOGIN_BY_RAY_ID_QUERY } from '../src/cloudflare/queries.js';
+import { ACCESS_LOGIN_BY_RAY_ID_QUERY } from '../src/cloudflare/index.js';
 import { extractRayIds } from '../src/core/ray-id.js';
 import { createRedisConnection, type RedisConnection } from '../src/redis-connection.js';
 import { type CloudflareStandIn, startCloudflareStandIn } from '../src/sandbox/cloudflare-stand-in.js';

@@ -9,8 +9,7 @@ import { toJsonReport } from './cli/to-json.js';
 import { createCloudflareAdapters, parsePolicyCase } from './cloudflare/index.js';
 import { ConfigError, type Env, loadCloudflareConfig } from './config.js';
 import type { ExplainReport } from './core/report.js';
-import { blockKitBuilderUrl } from './slack/blocks/preview-url.js';
-import { renderReport } from './slack/blocks/render-report.js';
+import { blockKitBuilderUrl, renderReport } from './slack/index.js';
 import { explainCase } from './usecases/explain-case.js';
 import { explainRayIds } from './usecases/explain-ray-ids.js';
 

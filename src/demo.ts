@@ -2,8 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { renderText } from './cli/render-text.js';
 import { createCloudflareAdapters } from './cloudflare/index.js';
 import { startCloudflareStandIn } from './sandbox/cloudflare-stand-in.js';
-import { blockKitBuilderUrl } from './slack/blocks/preview-url.js';
-import { renderReport } from './slack/blocks/render-report.js';
+import { blockKitBuilderUrl, renderReport } from './slack/index.js';
 import { explainRayIds } from './usecases/explain-ray-ids.js';
 
 const STAND_IN_TOKEN = 'demo-token';

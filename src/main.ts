@@ -1,27 +1,32 @@
 import { pathToFileURL } from 'node:url';
 import dotenv from 'dotenv';
-import { createConfigurationProbe } from './cloudflare/config-check.js';
-import { createCloudflareHttp } from './cloudflare/http.js';
-import { createCloudflareAdapters } from './cloudflare/index.js';
-import { createRestClient } from './cloudflare/rest-client.js';
+import {
+  createCloudflareAdapters,
+  createCloudflareHttp,
+  createConfigurationProbe,
+  createRestClient,
+} from './cloudflare/index.js';
 import { ConfigError, type Env, loadConfig } from './config.js';
 import { LookupError, toLookupFailure } from './core/errors.js';
 import type { PermissionCheck } from './core/ports.js';
 import { extractRayIds } from './core/ray-id.js';
 import type { ExplainReport } from './core/report.js';
 import { createRedisConnection } from './redis-connection.js';
-import { createSlackApp, type SlackRuntime } from './slack/app.js';
-import { verifyBotToken } from './slack/bot-token.js';
-import type { CloudflareHealth, HealthSnapshot } from './slack/health.js';
 import {
+  type CloudflareHealth,
+  callSlackApi,
   checkStaffChannels,
   createButtonCodec,
   createMemoryDedupeStore,
   createRedisDedupeStore,
+  createSlackApp,
+  type HealthSnapshot,
+  PERMANENT_TOKEN_ERRORS,
+  type SlackRuntime,
+  SlackRuntimeError,
+  type SocketTimings,
+  verifyBotToken,
 } from './slack/index.js';
-import { callSlackApi } from './slack/slack-api-call.js';
-import { PERMANENT_TOKEN_ERRORS, SlackRuntimeError } from './slack/slack-runtime-error.js';
-import type { SocketTimings } from './slack/socket-connection.js';
 import { type ExplainRequest, explainRayIds } from './usecases/explain-ray-ids.js';
 
 export interface RunningBot {

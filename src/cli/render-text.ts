@@ -1,9 +1,25 @@
+import type { ResolvedNames } from '../core/access-event.js';
 import { toPlainLine } from '../core/plain-text.js';
 import type { ExplainReport, RayIdResult } from '../core/report.js';
+import { warpAuthenticationNote } from '../core/warp-authentication.js';
 
 /** A data value on one line, without invisible format characters (names come from Cloudflare and pastes). */
 const v = (text: string) => toPlainLine(text);
 const wrap = (label: string, text: string) => `  ${label.padEnd(11)} ${v(text)}`;
+
+/** The user's last seen identity on one line (their latest login, not necessarily this request). */
+function lastSeenLine(names: ResolvedNames): string | undefined {
+  const seen = names.lastSeen;
+  if (!seen) return undefined;
+  const parts = [
+    seen.idpType || seen.idpId ? `IdP ${seen.idpType ?? seen.idpId}` : '',
+    seen.ip ? `IP ${seen.ip}` : '',
+    seen.mtls
+      ? `client certificate ${seen.mtls.certPresented === false ? 'not presented' : 'presented'}${seen.mtls.authStatus ? ` (${seen.mtls.authStatus})` : ''}${seen.mtls.certSerial ? ` serial ${seen.mtls.certSerial}` : ''}`
+      : '',
+  ].filter((p) => p !== '');
+  return parts.length > 0 ? `${parts.join(' · ')} (latest login, not necessarily this one)` : undefined;
+}
 
 function renderResult(result: RayIdResult): string[] {
   switch (result.outcome) {
@@ -16,6 +32,9 @@ function renderResult(result: RayIdResult): string[] {
           'App',
           names.appName ? `${names.appName}${names.appDomain ? ` (${names.appDomain})` : ''}` : event.appId,
         ),
+        ...((names.appHostnames?.length ?? 0) > 1
+          ? [wrap('Hostnames', (names.appHostnames ?? []).join(', '))]
+          : []),
         wrap('User', names.userEmail ?? (event.userUuid || '— (non-identity request)')),
         wrap('When', event.datetime),
         wrap('From', `${event.country || '?'} ${event.ipAddress}`.trim()),
@@ -33,6 +52,10 @@ function renderResult(result: RayIdResult): string[] {
           );
         }
       }
+      const warp = warpAuthenticationNote(x.cause, x.decision, event, names);
+      if (warp) lines.push(wrap('WARP login', warp));
+      const lastSeen = lastSeenLine(names);
+      if (lastSeen) lines.push(wrap('Last seen', lastSeen));
       if (!x.determinable) lines.push(wrap('Needs', x.needs.join('; ')));
       if (result.recentFailedLogins?.length) {
         const recent = result.recentFailedLogins.map((f) => `${f.datetime} ${f.appName ?? ''} (${f.rayId})`);

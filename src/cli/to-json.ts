@@ -1,4 +1,5 @@
 import type { ExplainReport, RayIdResult } from '../core/report.js';
+import { warpAuthenticationNote } from '../core/warp-authentication.js';
 
 /** One result in the CLI's `--json` output: stable keys for scripts and tests. */
 export interface JsonResult {
@@ -29,6 +30,7 @@ function toJsonResult(result: RayIdResult): JsonResult {
     case 'allowed':
     case 'denied': {
       const { explanation: x, event, names } = result;
+      const warp = warpAuthenticationNote(x.cause, x.decision, event, names);
       return {
         rayId: result.rayId,
         outcome: result.outcome,
@@ -44,6 +46,7 @@ function toJsonResult(result: RayIdResult): JsonResult {
         evidence: x.evidence,
         adminFix: x.adminFix,
         userMessage: x.userMessage,
+        ...(warp === undefined ? {} : { warpAuthentication: warp }),
         ...(result.policies === undefined
           ? {}
           : {

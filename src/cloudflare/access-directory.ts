@@ -1,23 +1,15 @@
 import { z } from 'zod';
 import type { AccessLoginEvent, ResolvedNames } from '../core/access-event.js';
 import { LookupError } from '../core/errors.js';
-import type {
-  AccessApp,
-  AccessGroup,
-  GatewayList,
-  IdentityProvider,
-  PolicyContext,
-  Rule,
-} from '../core/policy/types.js';
+import type { AccessApp, GatewayList, PolicyContext } from '../core/policy/types.js';
 import { emptyPolicyContext } from '../core/policy/types.js';
-import type { AccessDirectory, Enrichment, FailedLogin, IdentityLogEntry, LogSearch } from '../core/ports.js';
+import type { AccessDirectory, Enrichment, IdentityLogEntry, LogSearch } from '../core/ports.js';
 import {
   appHostnames,
   appWireSchema,
   gatewayListWireSchema,
   groupWireSchema,
   identityProviderWireSchema,
-  lastSeenIdentityWireSchema,
   policyWireSchema,
   postureRuleWireSchema,
   readAppPolicyEntries,
@@ -27,12 +19,15 @@ import {
   toAppPolicy,
   toGatewayList,
   toIdentityProvider,
-  toLastSeenDetails,
-  toLastSeenIdentity,
   toPostureRule,
   toServiceToken,
 } from './access-schemas.js';
+import { gapFor, isListResult, listGaps, unavailableGaps } from './directory-gaps.js';
+import { ID, identityProviderOf, referencedListIds } from './directory-references.js';
+import { failedLoginSchema, toFailedLogin } from './failed-logins.js';
+import { listItemEntrySchema, listItemValues } from './gateway-list-items.js';
 import { createIdentityLogSearch } from './identity-log.js';
+import { lastSeenIdentityWireSchema, toLastSeenDetails, toLastSeenIdentity } from './identity-schemas.js';
 import { PER_PAGE } from './list-limits.js';
 import { type Clock, createLoadingCache, type LoadingCache } from './loading-cache.js';
 import type { ListResult, RestClient } from './rest-client.js';
@@ -51,129 +46,7 @@ export const PERMISSIONS = {
 /** How many recent failed logins a card shows. */
 const RECENT_FAILURES = 5;
 
-const listItemSchema = z.looseObject({ value: z.string() });
-const failedLoginSchema = z.looseObject({
-  expiration: z.unknown().optional(),
-  // Cloudflare documents an object; older clients saw a JSON string with the same keys.
-  metadata: z.union([z.string(), z.record(z.string(), z.unknown())]).nullish(),
-});
-const failedLoginMetadataSchema = z.looseObject({
-  ray_id: z.string().optional().catch(undefined),
-  datetime: z.string().optional().catch(undefined),
-  app_name: z.string().optional().catch(undefined),
-  aud: z.string().optional().catch(undefined),
-  user_email: z.string().optional().catch(undefined),
-});
-
 const userSchema = z.looseObject({ id: z.string(), email: z.string().optional() });
-
-// Ids come from Cloudflare rows, but they end up in URL paths: refuse anything odd.
-const ID = /^[0-9A-Za-z-]{1,64}$/;
-
-function gapFor(what: string, consequence: string, error: unknown): string {
-  if (error instanceof LookupError && error.code === 'cloudflare_permission') {
-    return `${what}: add the “${error.permission}” permission to the token ${consequence}`;
-  }
-  if (error instanceof LookupError && error.status === 404) return `${what}: Cloudflare no longer has it`;
-  if (error instanceof LookupError && error.code === 'upstream_rate_limited') {
-    const wait = error.retryAfterSeconds === undefined ? '' : ` for ${error.retryAfterSeconds} s`;
-    return `${what}: not read, Cloudflare's rate limit is holding the bot back${wait}`;
-  }
-  return `${what}: Cloudflare did not answer (${error instanceof LookupError ? error.code : 'error'})`;
-}
-
-function toFailedLogin(
-  wire: z.infer<typeof failedLoginSchema>,
-): (FailedLogin & { email?: string; aud?: string }) | undefined {
-  let metadata: unknown = wire.metadata;
-  if (typeof metadata === 'string') {
-    try {
-      metadata = JSON.parse(metadata);
-    } catch {
-      return undefined;
-    }
-  }
-  const parsed = failedLoginMetadataSchema.safeParse(metadata);
-  if (!parsed.success || !parsed.data.ray_id || !parsed.data.datetime) return undefined;
-  return {
-    rayId: parsed.data.ray_id.toLowerCase(),
-    datetime: parsed.data.datetime,
-    ...(parsed.data.app_name ? { appName: parsed.data.app_name } : {}),
-    ...(parsed.data.user_email ? { email: parsed.data.user_email } : {}),
-    ...(parsed.data.aud ? { aud: parsed.data.aud } : {}),
-  };
-}
-
-/**
- * The IdP a login row names: by id, else by type (rows may carry the type). When several IdPs share
- * the type, the user's last seen identity's IdP id picks among them; if it cannot, none is named.
- */
-function identityProviderOf(
-  named: string,
-  providers: readonly IdentityProvider[],
-  lastSeenIdpId: string | null | undefined,
-): IdentityProvider | undefined {
-  if (!named || named === 'nonidentity') return undefined;
-  const byId = providers.find((p) => p.id === named);
-  if (byId) return byId;
-  const ofType = providers.filter((p) => p.type.toLowerCase() === named.toLowerCase());
-  if (ofType.length === 1) return ofType[0];
-  return ofType.find((p) => p.id === lastSeenIdpId);
-}
-
-/** What the card says about row fields the source could not give. */
-function unavailableGaps(event: AccessLoginEvent): string[] {
-  const fields = event.unavailableFields ?? [];
-  if (event.source === 'identity_log') {
-    return [
-      `Login details: this Ray ID is only in Access's identity log, which does not record ${fields.join(', ')}; rules on them stay unproven`,
-    ];
-  }
-  if (fields.length === 0) return [];
-  return [
-    `Login details: ${fields.join(', ')} ${fields.length === 1 ? 'is' : 'are'} not available on this account's plan`,
-  ];
-}
-
-function isListResult(value: unknown): value is ListResult<unknown> {
-  return typeof value === 'object' && value !== null && 'items' in value && 'skipped' in value;
-}
-
-/** What a partly read list means for the card: entries skipped, or a list cut by a cap. */
-function listGaps(what: string, list: ListResult<unknown>): string[] {
-  const gaps: string[] = [];
-  if (list.skipped > 0) {
-    const entries = list.skipped === 1 ? '1 entry' : `${list.skipped} entries`;
-    gaps.push(`${what}: ${entries} could not be read`);
-  }
-  if (list.cut) {
-    const why = list.cut === 'bytes' ? 'the answers grew too large' : 'the list has too many pages';
-    gaps.push(`${what}: only the first ${list.items.length} were read (${why})`);
-  }
-  return gaps;
-}
-
-/** Gateway list ids named by the app's rules, directly or through the rule groups it uses (recursively). */
-function referencedListIds(app: AccessApp, groups: readonly AccessGroup[]): string[] {
-  const lists = new Set<string>();
-  const seenGroups = new Set<string>();
-  const visit = (holder: {
-    include: readonly Rule[];
-    require: readonly Rule[];
-    exclude: readonly Rule[];
-  }) => {
-    for (const rule of [...holder.include, ...holder.require, ...holder.exclude]) {
-      if (rule.kind === 'ip_list' || rule.kind === 'email_list') lists.add(rule.listId);
-      if (rule.kind === 'group' && !seenGroups.has(rule.groupId)) {
-        seenGroups.add(rule.groupId);
-        const group = groups.find((g) => g.id === rule.groupId);
-        if (group) visit(group);
-      }
-    }
-  };
-  for (const policy of app.policies) visit(policy);
-  return [...lists].filter((id) => ID.test(id));
-}
 
 /** An app as read, with what the card needs beyond the replay and what could not be read. */
 interface LoadedApp {
@@ -360,11 +233,11 @@ export function createRestAccessDirectory(
   async function loadList(listId: string): Promise<GatewayList> {
     const [list, items] = await Promise.all([
       rest.get(`${account}/gateway/lists/${listId}`, gatewayListWireSchema, PERMISSIONS.gateway),
-      rest.list(`${account}/gateway/lists/${listId}/items`, listItemSchema, PERMISSIONS.gateway, {
+      rest.list(`${account}/gateway/lists/${listId}/items`, listItemEntrySchema, PERMISSIONS.gateway, {
         perPage: PER_PAGE.gatewayListItems,
       }),
     ]);
-    return toGatewayList({ ...list, items: items.items });
+    return toGatewayList({ ...list, items: listItemValues(items.items) });
   }
 
   const identityLog = createIdentityLogSearch(rest, access, PERMISSIONS.audit);

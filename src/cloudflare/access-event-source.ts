@@ -5,15 +5,18 @@ import { type DatasetSettings, planSearchWindows, type TimeWindow } from '../cor
 import {
   loginsResponseSchema,
   settingsResponseSchema,
-  toAccessLoginEvent,
   toDatasetSettings,
+  toPartialAccessLoginEvent,
 } from './graphql-schemas.js';
 import { type Clock, createLoadingCache } from './loading-cache.js';
-import { toGraphqlLookupError } from './map-error.js';
+import { FieldUnavailableError, toGraphqlLookupError } from './map-error.js';
 import {
-  ACCESS_LOGIN_BY_RAY_ID_QUERY,
   ACCESS_LOGIN_SETTINGS_QUERY,
-  ACCESS_LOGINS_BY_RAY_IDS_QUERY,
+  FULL_SELECTION,
+  type LoginSelection,
+  loginQueryDocument,
+  REQUIRED_DIMENSIONS,
+  selectionFromAvailableFields,
 } from './queries.js';
 import { createCappedFetch, DEFAULT_MAX_RESPONSE_BYTES } from './read-capped.js';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
@@ -49,6 +52,13 @@ export interface GraphqlEventSource extends AccessEventSource {
   prime(): Promise<DatasetSettings>;
 }
 
+/** The dataset's settings as the event source keeps them: limits, and what the plan lets it select. */
+interface LoadedSettings {
+  dataset: DatasetSettings;
+  /** From `availableFields`; absent when Cloudflare did not send it (then every field is asked for). */
+  selection?: LoginSelection;
+}
+
 /** Rows per Ray ID to allow for: one request can log more than one login row. */
 const ROWS_PER_RAY_ID = 5;
 
@@ -80,7 +90,7 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
   });
   const ttlMs = options.settingsTtlMs ?? 60 * 60_000;
   // A failed read is not cached: the next lookup tries again.
-  const settingsCache = createLoadingCache<DatasetSettings>({
+  const settingsCache = createLoadingCache<LoadedSettings>({
     max: 1,
     ttlMs,
     refreshAfterMs: Math.min(options.settingsRefreshAfterMs ?? 10 * 60_000, ttlMs),
@@ -97,7 +107,13 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
     );
   }
 
-  async function fetchSettings(): Promise<DatasetSettings> {
+  /**
+   * Fields Cloudflare refused although the settings offered them (settings cached, plan changed):
+   * remembered for the process, so each costs one refused query at most.
+   */
+  const refusedFields = new Set<string>();
+
+  async function fetchSettings(): Promise<LoadedSettings> {
     const data = settingsResponseSchema.safeParse(
       await request(ACCESS_LOGIN_SETTINGS_QUERY, { accountTag: options.accountId }),
     );
@@ -115,21 +131,65 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
         permission: 'Account Analytics Read',
       });
     }
-    return toDatasetSettings(settings);
+    return {
+      dataset: toDatasetSettings(settings),
+      ...(settings.availableFields
+        ? { selection: selectionFromAvailableFields(settings.availableFields) }
+        : {}),
+    };
   }
 
-  async function settings(): Promise<DatasetSettings> {
-    const dataset = await settingsCache.get('settings', fetchSettings);
-    if (!dataset.enabled) {
+  async function settings(): Promise<LoadedSettings> {
+    const loaded = await settingsCache.get('settings', fetchSettings);
+    if (!loaded.dataset.enabled) {
       throw new LookupError('dataset_unavailable', {
         safeMessage: "Access login analytics are not enabled for this Cloudflare account's plan.",
         detail: 'settings.accessLoginRequestsAdaptiveGroups.enabled = false',
       });
     }
-    return dataset;
+    return loaded;
   }
 
-  async function queryWindow(rayIds: readonly string[], window: TimeWindow, maxPageSize: number) {
+  /** What a login query may select now: the plan's fields minus any Cloudflare refused since. */
+  function selectionFor(loaded: LoadedSettings): LoginSelection {
+    const offered = loaded.selection ?? FULL_SELECTION;
+    const selection = {
+      dimensions: offered.dimensions.filter((d) => !refusedFields.has(d)),
+      count: offered.count && !refusedFields.has('count'),
+    };
+    const missing = REQUIRED_DIMENSIONS.filter((d) => !selection.dimensions.includes(d));
+    if (missing.length > 0) {
+      throw new LookupError('dataset_unavailable', {
+        safeMessage: `This Cloudflare account's plan does not include the ${missing.join(' and ')} field of Access login analytics, so no login can be found by Ray ID there.`,
+        detail: `availableFields lacks ${missing.join(', ')}`,
+      });
+    }
+    return selection;
+  }
+
+  /** One window's query; a field Cloudflare refuses is dropped (and remembered) and the query asked again. */
+  async function queryWindow(rayIds: readonly string[], window: TimeWindow, loaded: LoadedSettings) {
+    for (;;) {
+      const selection = selectionFor(loaded);
+      try {
+        return await queryWindowWith(rayIds, window, loaded.dataset.maxPageSize, selection);
+      } catch (error) {
+        const refused = error instanceof FieldUnavailableError ? error.field : undefined;
+        const selected =
+          refused === 'count' ? selection.count : selection.dimensions.some((d) => d === refused);
+        // A refusal of a field not asked for would loop: let it surface as the query error it is.
+        if (refused === undefined || !selected) throw error;
+        refusedFields.add(refused);
+      }
+    }
+  }
+
+  async function queryWindowWith(
+    rayIds: readonly string[],
+    window: TimeWindow,
+    maxPageSize: number,
+    selection: LoginSelection,
+  ) {
     const limit = Math.max(1, Math.min(maxPageSize, rayIds.length * ROWS_PER_RAY_ID));
     const base = {
       accountTag: options.accountId,
@@ -139,8 +199,8 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
     };
     const raw =
       rayIds.length === 1
-        ? await request(ACCESS_LOGIN_BY_RAY_ID_QUERY, { ...base, rayId: rayIds[0] })
-        : await request(ACCESS_LOGINS_BY_RAY_IDS_QUERY, { ...base, rayIds });
+        ? await request(loginQueryDocument('one', selection), { ...base, rayId: rayIds[0] })
+        : await request(loginQueryDocument('many', selection), { ...base, rayIds });
     const data = loginsResponseSchema.safeParse(raw);
     if (!data.success) {
       throw new LookupError('upstream_bad_response', {
@@ -149,7 +209,10 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
       });
     }
     const groups = data.data.viewer.accounts[0]?.accessLoginRequestsAdaptiveGroups ?? [];
-    return groups.flatMap((g) => (g.dimensions ? [toAccessLoginEvent(g.dimensions)] : []));
+    // A row without its Ray ID or time cannot be matched to a request: skipped.
+    return groups.flatMap((g) =>
+      g.dimensions?.cfRayId && g.dimensions.datetime ? [toPartialAccessLoginEvent(g.dimensions)] : [],
+    );
   }
 
   /** Every window of one search shares one deadline; the guard checks it before each query. */
@@ -159,9 +222,9 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
   ): Promise<Map<string, EventLookup>> {
     const results = new Map<string, EventLookup>();
     if (rayIds.length === 0) return results;
-    const dataset = await settings();
+    const loaded = await settings();
     const plan = planSearchWindows({
-      settings: dataset,
+      settings: loaded.dataset,
       now: findOptions.now,
       anchor: findOptions.anchor,
       // "Search further back": the dataset's retention is the only limit.
@@ -180,7 +243,7 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
       if (pending.size === 0) break;
       windowsSearched += 1;
       // Rows come newest first, so the first row per Ray ID is the latest attempt.
-      for (const event of await queryWindow([...pending], window, dataset.maxPageSize)) {
+      for (const event of await queryWindow([...pending], window, loaded)) {
         if (!pending.has(event.rayId)) continue;
         pending.delete(event.rayId);
         results.set(event.rayId, { kind: 'found', event, searched: searched() });
@@ -191,7 +254,7 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
   }
 
   return {
-    prime: () => guard.withinDeadline(settings),
+    prime: () => guard.withinDeadline(async () => (await settings()).dataset),
     findByRayIds: (rayIds, findOptions) => guard.withinDeadline(() => search(rayIds, findOptions)),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AccessLoginEvent, LastSeenDetails } from '../core/access-event.js';
+import type { AccessLoginEvent } from '../core/access-event.js';
 import { wireReaderFor } from '../core/policy/rule-catalogue.js';
 import type {
   AccessApp,
@@ -8,16 +8,20 @@ import type {
   ApprovalGroup,
   GatewayList,
   IdentityProvider,
-  LastSeenIdentity,
+  MfaSetting,
   PolicyContext,
-  PolicyUser,
-  PostureResult,
   PostureRule,
   RelatedApp,
   Rule,
   ServiceToken,
 } from '../core/policy/types.js';
-import { loginsResponseSchema, toAccessLoginEvent } from './graphql-schemas.js';
+import { loginDimensionsSchema, toAccessLoginEvent } from './graphql-schemas.js';
+import {
+  lastSeenIdentityWireSchema,
+  toLastSeenIdentity,
+  toPolicyUser,
+  userWireSchema,
+} from './identity-schemas.js';
 
 // Wire shapes of Cloudflare's Access REST API (cloudflare-typescript zero-trust resources). Every
 // object is loose (Cloudflare adds fields) and every field Cloudflare may omit or null is optional.
@@ -64,6 +68,12 @@ const approvalGroupSchema = z.looseObject({
   email_list_uuid: optStr,
 });
 
+/** Independent MFA, on apps and policies alike. */
+const mfaConfigSchema = z.looseObject({
+  mfa_disabled: optBool,
+  allowed_authenticators: z.array(str).nullish().catch(undefined),
+});
+
 const decisionSchema = z.enum(['allow', 'deny', 'non_identity', 'bypass']);
 
 /** A policy with everything a replay needs; the spec marks every field optional, the replay cannot. */
@@ -81,10 +91,7 @@ export const policyWireSchema = z.looseObject({
   purpose_justification_required: optBool,
   purpose_justification_prompt: optStr,
   isolation_required: optBool,
-  mfa_config: z
-    .looseObject({ mfa_disabled: optBool, allowed_authenticators: z.array(str).nullish().catch(undefined) })
-    .nullish()
-    .catch(undefined),
+  mfa_config: mfaConfigSchema.nullish().catch(undefined),
   session_duration: optStr,
 });
 export type PolicyWire = z.infer<typeof policyWireSchema>;
@@ -139,6 +146,7 @@ export const appWireSchema = z.looseObject({
   auto_redirect_to_identity: optBool.catch(undefined),
   allow_authenticate_via_warp: optBool.catch(undefined),
   self_hosted_domains: z.array(str).nullish().catch(undefined),
+  mfa_config: mfaConfigSchema.nullish().catch(undefined),
   // Each destination is `{type: 'public', uri}` or a private `{type: 'private', hostname | cidr, …}`.
   destinations: z
     .array(z.looseObject({ type: optStr, uri: optStr, hostname: optStr, cidr: optStr }).catch({}))
@@ -169,11 +177,18 @@ function toApprovalGroup(wire: z.infer<typeof approvalGroupSchema>): ApprovalGro
 }
 
 /** Wire policy → core policy; `position` (1-based) stands in for a missing precedence. */
+/** `mfa_config` by its content: on only when not disabled and, if it lists methods, it lists some. */
+function toMfaSetting(wire: z.infer<typeof mfaConfigSchema> | null | undefined): MfaSetting | undefined {
+  if (wire == null) return undefined;
+  const methods = wire.allowed_authenticators ?? [];
+  return {
+    required: wire.mfa_disabled !== true && (wire.allowed_authenticators?.length ?? 1) > 0,
+    allowedAuthenticators: methods,
+  };
+}
+
 export function toAppPolicy(wire: PolicyWire, position: number): AppPolicy {
-  const mfa = wire.mfa_config;
-  // `mfa_config` says MFA is on only when not disabled and, if it lists methods, it lists some.
-  const mfaRequired =
-    mfa != null && mfa.mfa_disabled !== true && (mfa.allowed_authenticators?.length ?? 1) > 0;
+  const mfa = toMfaSetting(wire.mfa_config);
   return {
     id: wire.id,
     name: wire.name ?? wire.id,
@@ -192,7 +207,7 @@ export function toAppPolicy(wire: PolicyWire, position: number): AppPolicy {
       ? { purposeJustificationPrompt: wire.purpose_justification_prompt }
       : {}),
     ...(wire.isolation_required != null ? { isolationRequired: wire.isolation_required } : {}),
-    ...(mfa ? { mfaRequired } : {}),
+    ...(mfa ? { mfa } : {}),
     ...(wire.session_duration ? { sessionDuration: wire.session_duration } : {}),
   };
 }
@@ -204,6 +219,7 @@ export function toAppPolicy(wire: PolicyWire, position: number): AppPolicy {
  */
 export function toAccessApp(wire: AppWire, policies?: AppPolicy[]): AccessApp {
   const own = () => readAppPolicyEntries(wire.policies).policies.map((p) => toAppPolicy(p.wire, p.position));
+  const appMfa = toMfaSetting(wire.mfa_config);
   return {
     id: wire.id,
     name: wire.name ?? wire.id,
@@ -215,6 +231,7 @@ export function toAccessApp(wire: AppWire, policies?: AppPolicy[]): AccessApp {
     ...(wire.auto_redirect_to_identity != null
       ? { autoRedirectToIdentity: wire.auto_redirect_to_identity }
       : {}),
+    ...(appMfa ? { mfa: appMfa } : {}),
   };
 }
 
@@ -288,108 +305,6 @@ export function toGatewayList(wire: z.infer<typeof gatewayListWireSchema>): Gate
   };
 }
 
-const postureResultSchema = z.looseObject({
-  success: optBool,
-  rule_name: optStr,
-  type: optStr,
-  error: optStr,
-  timestamp: optStr,
-});
-
-const identityGroupSchema = z.looseObject({ id: optStr, name: optStr, email: optStr });
-
-export const lastSeenIdentityWireSchema = z.looseObject({
-  user_uuid: optStr,
-  email: optStr,
-  device_id: optStr,
-  is_warp: optBool,
-  is_gateway: optBool,
-  idp: z.looseObject({ id: optStr, type: optStr }).nullish(),
-  geo: z.looseObject({ country: optStr }).nullish(),
-  devicePosture: z.record(str, postureResultSchema).nullish(),
-  ip: optStr.catch(undefined),
-  mtls_auth: z
-    .looseObject({
-      auth_status: optStr,
-      cert_presented: optBool,
-      cert_serial: optStr,
-      cert_issuer_dn: optStr,
-    })
-    .nullish()
-    .catch(undefined),
-  // get-identity carries these; last_seen_identity may not.
-  groups: z.array(identityGroupSchema).nullish().catch(undefined),
-  amr: z.array(str).nullish().catch(undefined),
-});
-
-/** The card's view of a last seen identity: IP, IdP and client certificate. */
-export function toLastSeenDetails(wire: z.infer<typeof lastSeenIdentityWireSchema>): LastSeenDetails {
-  const m = wire.mtls_auth;
-  const mtls = m
-    ? {
-        ...(m.auth_status ? { authStatus: m.auth_status } : {}),
-        ...(m.cert_presented != null ? { certPresented: m.cert_presented } : {}),
-        ...(m.cert_serial ? { certSerial: m.cert_serial } : {}),
-        ...(m.cert_issuer_dn ? { certIssuerDn: m.cert_issuer_dn } : {}),
-      }
-    : undefined;
-  return {
-    ...(wire.ip ? { ip: wire.ip } : {}),
-    ...(wire.idp?.id ? { idpId: wire.idp.id } : {}),
-    ...(wire.idp?.type ? { idpType: wire.idp.type } : {}),
-    ...(mtls && Object.keys(mtls).length > 0 ? { mtls } : {}),
-  };
-}
-
-function toPostureResult(wire: z.infer<typeof postureResultSchema>): PostureResult {
-  return {
-    ...(wire.success != null ? { success: wire.success } : {}),
-    ...(wire.rule_name ? { ruleName: wire.rule_name } : {}),
-    ...(wire.type ? { type: wire.type } : {}),
-    ...(wire.error ? { error: wire.error } : {}),
-    ...(wire.timestamp ? { timestamp: wire.timestamp } : {}),
-  };
-}
-
-export function toLastSeenIdentity(wire: z.infer<typeof lastSeenIdentityWireSchema>): LastSeenIdentity {
-  const idpId = wire.idp?.id;
-  const idpType = wire.idp?.type;
-  return {
-    ...(wire.user_uuid ? { userUuid: wire.user_uuid } : {}),
-    ...(wire.email ? { email: wire.email } : {}),
-    ...(wire.device_id ? { deviceId: wire.device_id } : {}),
-    ...(wire.is_warp != null ? { isWarp: wire.is_warp } : {}),
-    ...(wire.is_gateway != null ? { isGateway: wire.is_gateway } : {}),
-    ...(idpId || idpType
-      ? { idp: { ...(idpId ? { id: idpId } : {}), ...(idpType ? { type: idpType } : {}) } }
-      : {}),
-    ...(wire.geo?.country ? { country: wire.geo.country } : {}),
-    devicePosture: Object.fromEntries(
-      Object.entries(wire.devicePosture ?? {}).map(([id, r]) => [id, toPostureResult(r)]),
-    ),
-    ...(wire.groups
-      ? {
-          groups: wire.groups.map((g) => ({
-            ...(g.id ? { id: g.id } : {}),
-            ...(g.name ? { name: g.name } : {}),
-            ...(g.email ? { email: g.email } : {}),
-          })),
-        }
-      : {}),
-    ...(wire.amr ? { amr: wire.amr } : {}),
-  };
-}
-
-export const userWireSchema = z.looseObject({ id: optStr, email: optStr, name: optStr });
-
-export function toPolicyUser(wire: z.infer<typeof userWireSchema>): PolicyUser {
-  return {
-    ...(wire.id ? { id: wire.id } : {}),
-    ...(wire.email ? { email: wire.email } : {}),
-    ...(wire.name ? { name: wire.name } : {}),
-  };
-}
-
 export const relatedAppWireSchema = z.looseObject({ id: str, name: optStr, domain: optStr });
 
 function toRelatedApp(wire: z.infer<typeof relatedAppWireSchema>): RelatedApp {
@@ -432,8 +347,7 @@ export function toPolicyContext(wire: PolicyContextWire, now: Date): PolicyConte
 // A whole case: { event, app, context } (the CLI's `--case FILE`, and the shared policy cases)
 
 // The same row schema the GraphQL adapter validates with, so both entry points agree on the row.
-const loginRowSchema =
-  loginsResponseSchema.shape.viewer.shape.accounts.element.shape.accessLoginRequestsAdaptiveGroups.element.shape.dimensions.unwrap();
+const loginRowSchema = loginDimensionsSchema;
 
 export const policyCaseSchema = z.looseObject({
   event: loginRowSchema,

@@ -17,6 +17,8 @@ export const settingsResponseSchema = z.object({
               maxDuration: int,
               maxPageSize: int,
               notOlderThan: int,
+              // Absent from older answers and hand-written mocks: then every field is asked for.
+              availableFields: z.array(z.string()).nullish().catch(undefined),
             }),
           })
           .nullable(),
@@ -25,7 +27,8 @@ export const settingsResponseSchema = z.object({
   }),
 });
 
-const dimensionsSchema = z.object({
+/** A whole login row, every dimension present (a case file's `event`, a full query's answer). */
+export const loginDimensionsSchema = z.object({
   appId: z.string(),
   approvingPolicyId: z.string(),
   cfRayId: z.string(),
@@ -44,19 +47,63 @@ const dimensionsSchema = z.object({
   serviceTokenId: z.string(),
   userUuid: z.string(),
 });
-export type LoginDimensions = z.infer<typeof dimensionsSchema>;
+export type LoginDimensions = z.infer<typeof loginDimensionsSchema>;
 
+/**
+ * A login query's answer. The query selects only the fields the account's plan has, so every
+ * dimension (and `count`) may be missing; the mapper fills and names the missing ones.
+ */
 export const loginsResponseSchema = z.object({
   viewer: z.object({
     accounts: z.array(
       z.object({
         accessLoginRequestsAdaptiveGroups: z.array(
-          z.object({ count: int, dimensions: dimensionsSchema.nullable() }),
+          z.object({ count: int.optional(), dimensions: loginDimensionsSchema.partial().nullable() }),
         ),
       }),
     ),
   }),
 });
+
+const PLACEHOLDER: LoginDimensions = {
+  appId: '',
+  approvingPolicyId: '',
+  cfRayId: '',
+  country: '',
+  datetime: '',
+  deviceId: '',
+  hasExistingJWT: 0,
+  hasGatewayEnabled: 0,
+  hasWarpEnabled: 0,
+  identityProvider: '',
+  ipAddress: '',
+  isSuccessfulLogin: 0,
+  mtlsCertSerialId: '',
+  mtlsCommonName: '',
+  mtlsStatus: '',
+  serviceTokenId: '',
+  userUuid: '',
+};
+
+/**
+ * Wire row with possibly missing dimensions → core event. Missing ones get Cloudflare's "absent"
+ * value and are listed in `unavailableFields` (sorted), so nothing downstream takes them for evidence.
+ */
+export function toPartialAccessLoginEvent(
+  d: {
+    [K in keyof LoginDimensions]?: LoginDimensions[K] | undefined;
+  },
+): AccessLoginEvent {
+  const missing = (Object.keys(PLACEHOLDER) as Array<keyof LoginDimensions>).filter(
+    (k) => d[k] === undefined,
+  );
+  const event = toAccessLoginEvent({ ...PLACEHOLDER, ...stripUndefined<LoginDimensions>(d) });
+  return missing.length > 0 ? { ...event, unavailableFields: missing.sort() } : event;
+}
+
+function stripUndefined<T extends object>(value: { [K in keyof T]?: T[K] | undefined }): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 /** Wire row → core event. */
 export function toAccessLoginEvent(d: LoginDimensions): AccessLoginEvent {

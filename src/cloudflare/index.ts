@@ -22,6 +22,8 @@ import { createUpstreamGuard, type UpstreamGuard, type UpstreamGuardOptions } fr
 export { parsePolicyCase } from './access-schemas.js';
 export { createConfigurationProbe } from './config-check.js';
 export { createCloudflareHttp } from './http.js';
+// The login query document, for scripts that drive the stand-in the way the bot does (bench).
+export { ACCESS_LOGIN_BY_RAY_ID_QUERY } from './queries.js';
 export { createRestClient } from './rest-client.js';
 
 export type {

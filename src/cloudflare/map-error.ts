@@ -11,6 +11,26 @@ const DEFAULT_RETRY_AFTER_SECONDS = 300;
  */
 const TRANSIENT = /unable to execute query, please try again later|too many queries in progress/i;
 
+/**
+ * Cloudflare's answer to one field the account's plan lacks: the whole query fails with
+ * "does not have access to the field '…'" (seen live on a Zero Trust Free account; see README).
+ * That is not a token problem, so it must not ask for a permission.
+ */
+const UNAVAILABLE_FIELD = /does not have access to the field\s*['"`]?([A-Za-z0-9_.]+)['"`]?/i;
+
+/** A login query refused over one field the plan lacks; the event source drops it and asks again. */
+export class FieldUnavailableError extends LookupError {
+  readonly field: string;
+  constructor(field: string, status: number, detail: string) {
+    super('upstream_query_error', {
+      safeMessage: "Cloudflare refused a field of the login query that this account's plan does not include.",
+      detail,
+      status,
+    });
+    this.field = field;
+  }
+}
+
 interface UpstreamError {
   message?: unknown;
   extensions?: { code?: unknown } | null;
@@ -73,6 +93,15 @@ export function toHttpLookupError(
       retryAfterSeconds: retryAfter,
       status,
     });
+  }
+  const refusedField = messages.map((m) => UNAVAILABLE_FIELD.exec(m)?.[1]).find((f) => f !== undefined);
+  if (refusedField !== undefined && status !== 401 && status !== 403) {
+    // The name of the last segment only (`dimensions.country` → `country`).
+    return new FieldUnavailableError(
+      refusedField.split('.').at(-1) ?? refusedField,
+      status,
+      `HTTP ${status}: ${upstream}`,
+    );
   }
   if (status === 401) {
     return new LookupError('cloudflare_auth', {

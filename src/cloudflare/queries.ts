@@ -1,27 +1,31 @@
 import { gql } from 'graphql-request';
 
 /** Every dimension the bot reads; all exist in Cloudflare's `accessLoginRequestsAdaptiveGroups`. */
-const LOGIN_DIMENSIONS = `
-  appId
-  approvingPolicyId
-  cfRayId
-  country
-  datetime
-  deviceId
-  hasExistingJWT
-  hasGatewayEnabled
-  hasWarpEnabled
-  identityProvider
-  ipAddress
-  isSuccessfulLogin
-  mtlsCertSerialId
-  mtlsCommonName
-  mtlsStatus
-  serviceTokenId
-  userUuid
-`;
+export const LOGIN_DIMENSIONS = [
+  'appId',
+  'approvingPolicyId',
+  'cfRayId',
+  'country',
+  'datetime',
+  'deviceId',
+  'hasExistingJWT',
+  'hasGatewayEnabled',
+  'hasWarpEnabled',
+  'identityProvider',
+  'ipAddress',
+  'isSuccessfulLogin',
+  'mtlsCertSerialId',
+  'mtlsCommonName',
+  'mtlsStatus',
+  'serviceTokenId',
+  'userUuid',
+] as const;
+export type LoginDimension = (typeof LOGIN_DIMENSIONS)[number];
 
-/** Reads the dataset's limits once: how wide a window may be and how far back data goes. */
+/** Without these a row cannot be matched to a Ray ID or placed in time: no lookup can work. */
+export const REQUIRED_DIMENSIONS: readonly LoginDimension[] = ['cfRayId', 'datetime'];
+
+/** Reads the dataset's limits once: how wide a window may be, how far back data goes, which fields the plan has. */
 export const ACCESS_LOGIN_SETTINGS_QUERY = gql`
   query AccessLoginDatasetSettings($accountTag: string!) {
     viewer {
@@ -32,6 +36,7 @@ export const ACCESS_LOGIN_SETTINGS_QUERY = gql`
             maxDuration
             maxPageSize
             notOlderThan
+            availableFields
           }
         }
       }
@@ -39,45 +44,75 @@ export const ACCESS_LOGIN_SETTINGS_QUERY = gql`
   }
 `;
 
-/** One Ray ID in one time window. */
-export const ACCESS_LOGIN_BY_RAY_ID_QUERY = gql`
-  query AccessLoginByRayId($accountTag: string!, $rayId: string!, $start: Time!, $end: Time!, $limit: uint64!) {
+/** What one login query selects: the dimensions the account's plan has, and `count` when it has it. */
+export interface LoginSelection {
+  dimensions: readonly LoginDimension[];
+  count: boolean;
+}
+
+export const FULL_SELECTION: LoginSelection = { dimensions: LOGIN_DIMENSIONS, count: true };
+
+function selectionText(selection: LoginSelection): string {
+  // Always in the schema's order, so equal selections give byte-equal documents.
+  const dimensions = LOGIN_DIMENSIONS.filter((d) => selection.dimensions.includes(d));
+  return `${selection.count ? 'count\n          ' : ''}dimensions {\n            ${dimensions.join('\n            ')}\n          }`;
+}
+
+/**
+ * The login query for one Ray ID (`one`) or several (`many`) in one time window, selecting only
+ * `selection` (Cloudflare fails a whole query over one field the plan lacks).
+ */
+export function loginQueryDocument(kind: 'one' | 'many', selection: LoginSelection = FULL_SELECTION): string {
+  const [name, rayVariable, rayFilter] =
+    kind === 'one'
+      ? ['AccessLoginByRayId', '$rayId: string!', 'cfRayId: $rayId']
+      : ['AccessLoginsByRayIds', '$rayIds: [string!]!', 'cfRayId_in: $rayIds'];
+  return gql`
+  query ${name}($accountTag: string!, ${rayVariable}, $start: Time!, $end: Time!, $limit: uint64!) {
     viewer {
       accounts(filter: { accountTag: $accountTag }) {
         accessLoginRequestsAdaptiveGroups(
-          filter: { cfRayId: $rayId, datetime_geq: $start, datetime_leq: $end }
+          filter: { ${rayFilter}, datetime_geq: $start, datetime_leq: $end }
           limit: $limit
           orderBy: [datetime_DESC]
         ) {
-          count
-          dimensions {${LOGIN_DIMENSIONS}}
+          ${selectionText(selection)}
         }
       }
     }
   }
 `;
+}
 
-/** Several Ray IDs in one time window, one round trip. */
-export const ACCESS_LOGINS_BY_RAY_IDS_QUERY = gql`
-  query AccessLoginsByRayIds($accountTag: string!, $rayIds: [string!]!, $start: Time!, $end: Time!, $limit: uint64!) {
-    viewer {
-      accounts(filter: { accountTag: $accountTag }) {
-        accessLoginRequestsAdaptiveGroups(
-          filter: { cfRayId_in: $rayIds, datetime_geq: $start, datetime_leq: $end }
-          limit: $limit
-          orderBy: [datetime_DESC]
-        ) {
-          count
-          dimensions {${LOGIN_DIMENSIONS}}
-        }
-      }
-    }
-  }
-`;
+/** One Ray ID in one time window, every field. */
+export const ACCESS_LOGIN_BY_RAY_ID_QUERY = loginQueryDocument('one');
 
-/** Every document the bot can send, for the schema-validation test. */
+/** Several Ray IDs in one time window, one round trip, every field. */
+export const ACCESS_LOGINS_BY_RAY_IDS_QUERY = loginQueryDocument('many');
+
+/** Every document the bot can send with every field, for the schema-validation test. */
 export const ALL_QUERIES = {
   AccessLoginDatasetSettings: ACCESS_LOGIN_SETTINGS_QUERY,
   AccessLoginByRayId: ACCESS_LOGIN_BY_RAY_ID_QUERY,
   AccessLoginsByRayIds: ACCESS_LOGINS_BY_RAY_IDS_QUERY,
 } as const;
+
+/**
+ * The dimensions (and `count`) a `settings.availableFields` list grants. Cloudflare's docs do not
+ * pin the spelling for grouped datasets; public clients see bare names as well as `dimensions.x` /
+ * `dimensions_x`, so all three are read, case-insensitively. Unknown entries are ignored.
+ */
+export function selectionFromAvailableFields(availableFields: readonly string[]): LoginSelection {
+  const granted = new Set(
+    availableFields.map((field) =>
+      field
+        .trim()
+        .toLowerCase()
+        .replace(/^dimensions[._]/, ''),
+    ),
+  );
+  return {
+    dimensions: LOGIN_DIMENSIONS.filter((d) => granted.has(d.toLowerCase())),
+    count: granted.has('count'),
+  };
+}

@@ -34,6 +34,7 @@ export const CAUSE_CODES = [
   'external_evaluation_unknown',
   'needs_user_identity',
   'approval_pending_or_denied',
+  'independent_mfa_required',
 ] as const;
 export type CauseCode = (typeof CAUSE_CODES)[number];
 

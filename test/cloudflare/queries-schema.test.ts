@@ -3,7 +3,12 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSchema, type GraphQLSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { ALL_QUERIES } from '../../src/cloudflare/queries.js';
+import {
+  ALL_QUERIES,
+  LOGIN_DIMENSIONS,
+  loginQueryDocument,
+  REQUIRED_DIMENSIONS,
+} from '../../src/cloudflare/queries.js';
 import { createStandInSchema } from '../../src/sandbox/schema.js';
 
 const sharedSdl = resolve(
@@ -33,6 +38,29 @@ describe.each(schemas)('every query the bot sends validates against %s', (_name,
   const schema = load();
   it.each(Object.entries(ALL_QUERIES))('%s', (_operation, document) => {
     expect(errorsAgainst(schema, document)).toEqual([]);
+  });
+
+  // The documents built for a plan that lacks fields: each dimension left out in turn, the bare
+  // minimum, with and without `count`, for one Ray ID and for several.
+  const subsets: Array<[string, 'one' | 'many', readonly (typeof LOGIN_DIMENSIONS)[number][], boolean]> = [
+    ...LOGIN_DIMENSIONS.filter((d) => !REQUIRED_DIMENSIONS.includes(d)).map(
+      (left) =>
+        [`without ${left}`, 'one', LOGIN_DIMENSIONS.filter((d) => d !== left), true] as [
+          string,
+          'one',
+          readonly (typeof LOGIN_DIMENSIONS)[number][],
+          boolean,
+        ],
+    ),
+    ['only the required fields, no count', 'one', REQUIRED_DIMENSIONS, false],
+    ['only the required fields, no count (several Ray IDs)', 'many', REQUIRED_DIMENSIONS, false],
+  ];
+  it.each(subsets)('a field-subset login query: %s', (_label, kind, dimensions, count) => {
+    const document = loginQueryDocument(kind, { dimensions, count });
+    expect(errorsAgainst(schema, document)).toEqual([]);
+    for (const left of LOGIN_DIMENSIONS.filter((d) => !dimensions.includes(d))) {
+      expect(document).not.toMatch(new RegExp(`\\b${left}\\b(?!_)`));
+    }
   });
 
   it('and an invented field fails (the check can fail)', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSampleDataset, SAMPLE_RAY } from '../../src/sandbox/dataset.js';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
+import { personalValues } from '../helpers/personal-values.js';
 import { postSlashCommand, signedHeaders, slashCommandBody } from '../helpers/slack-request.js';
 
 const SECRET = 'privacy-signing-secret';
@@ -57,23 +58,6 @@ async function ask(user: string, channel: string, text: string): Promise<string>
   return (await h.slack.waitFor((r) => r.path === `/response/${id}`, 8_000)).rawBody;
 }
 
-/** Every value of an event that identifies or locates its subject. */
-function personalValues(rayId: string): string[] {
-  const row = h.standIn.dataset.events.find((e) => e.cfRayId === rayId);
-  if (!row) throw new Error(`no event ${rayId}`);
-  const user = h.standIn.dataset.users.find((u) => u.id === row.userUuid);
-  return [
-    row.ipAddress,
-    row.userUuid,
-    row.deviceId,
-    row.serviceTokenId,
-    row.mtlsCommonName,
-    row.mtlsCertSerialId,
-    user?.email ?? '',
-    user?.name ?? '',
-  ].filter((v) => v.length >= 4);
-}
-
 describe('who sees what', () => {
   it('a non-staff requester never sees a field of another person’s event, for any sample event', async () => {
     const featured = h.standIn.dataset.events.filter((e) => !e.background);
@@ -82,7 +66,7 @@ describe('who sees what', () => {
       const posted = await ask('U0BOB', 'C0GENERAL', `Ray ID: ${event.cfRayId}`);
       const decoded = JSON.stringify(JSON.parse(posted));
       expect(decoded).toContain(event.cfRayId);
-      for (const value of personalValues(event.cfRayId))
+      for (const value of personalValues(h.standIn.dataset, event.cfRayId))
         expect(decoded, `${event.cfRayId} leaks ${value}`).not.toContain(value);
     }
   });

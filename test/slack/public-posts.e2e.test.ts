@@ -3,6 +3,7 @@ import { SAMPLE_RAY } from '../../src/sandbox/dataset.js';
 import type { RecordedSlackRequest } from '../../src/sandbox/fake-slack.js';
 import { ACTION_IDS } from '../../src/slack/blocks/render-actions.js';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
+import { personalValues } from '../helpers/personal-values.js';
 import {
   blockActionPayload,
   messageShortcutPayload,
@@ -52,23 +53,6 @@ function publicPosts(): string {
     .map((r) => JSON.stringify(r.body))
     .join('\n')
     .replaceAll('\\"', '"');
-}
-
-/** Every value of an event that identifies or locates its subject. */
-function personalValues(rayId: string): string[] {
-  const row = h.standIn.dataset.events.find((e) => e.cfRayId === rayId);
-  if (!row) throw new Error(`no event ${rayId}`);
-  const user = h.standIn.dataset.users.find((u) => u.id === row.userUuid);
-  return [
-    row.ipAddress,
-    row.userUuid,
-    row.deviceId,
-    row.serviceTokenId,
-    row.mtlsCommonName,
-    row.mtlsCertSerialId,
-    user?.email ?? '',
-    user?.name ?? '',
-  ].filter((v) => v.length >= 4);
 }
 
 /** Posts `text` as `user` in `channel` (a helpdesk message, or a mention) and waits for the card. */
@@ -128,7 +112,7 @@ describe('a public post shows only what everyone in the channel may see', () => 
         await post(poster, HELPDESK, `Ray ID: ${event.cfRayId}`);
         const posted = publicPosts();
         expect(posted).toContain(event.cfRayId);
-        for (const value of personalValues(event.cfRayId))
+        for (const value of personalValues(h.standIn.dataset, event.cfRayId))
           expect(posted, `${poster}: ${event.cfRayId} leaks ${value}`).not.toContain(value);
       }
     }

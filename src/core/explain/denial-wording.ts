@@ -54,6 +54,17 @@ function undecidedBlockSummary(view: View, f: Finding, lead: string): string {
   return `Undetermined: ${lead}, and the only policy that can have refused it is Block policy ${p}, which matches ${condition} — the data at hand cannot tell: ${inline(leafReason(f))}.`;
 }
 
+/** The authenticators the deciding policy's (or the app's) independent MFA accepts, in words. */
+function mfaMethods(view: View, f: Finding): string {
+  const methods = (f.policy?.policy.mfa ?? view.app.mfa)?.allowedAuthenticators ?? [];
+  const words: Record<string, string> = {
+    totp: 'an authenticator app',
+    biometrics: 'biometrics',
+    security_key: 'a security key',
+  };
+  return methods.length > 0 ? methods.map((m) => words[m] ?? m).join(', ') : 'any allowed authenticator';
+}
+
 export function summaryFor(view: View, f: Finding): string {
   const p = f.policy ? q(f.policy.policy.name) : '';
   // The reason follows a full stop in the summary: start it as a sentence.
@@ -86,6 +97,8 @@ export function summaryFor(view: View, f: Finding): string {
       return `${lead}: the app has no Allow, Service Auth or Bypass policy (only Block policies, none of which decided), and Access denies anything not explicitly allowed.`;
     case 'block_policy_matched':
       return `${lead}: Block policy ${p} (number ${f.policy?.order ?? '?'} in evaluation order) matched because ${inline(f.decisive?.result.reason ?? reason)}. Access stops at the first Allow or Block policy that matches, so nothing after it ran.`;
+    case 'independent_mfa_required':
+      return `${lead}, likely at the MFA step: policy ${p} matches (${inline(reason)}) but then asks for Access's own MFA (${mfaMethods(view, f)}), and the login row cannot show whether it was completed.`;
     case 'approval_pending_or_denied':
       return `${lead}, likely without approval: policy ${p} matches (${inline(reason)}) but requires ${
         f.policy?.policy.approvalRequired ? 'an approver to grant each session' : 'a purpose justification'
@@ -235,6 +248,8 @@ export function adminFixFor(view: View, f: Finding): string {
         : `Check the External Evaluation service's logs for this request: ${p} only admits it when that API returns a signed allow.`;
     case 'needs_user_identity':
       return `Look up user ${event.userUuid || '(unknown)'} in Access › Users (or grant the bot Access: Audit Logs Read) so the email rules can be checked.${then}`;
+    case 'independent_mfa_required':
+      return `Check that ${view.who} has an allowed authenticator (${mfaMethods(view, f)}) enrolled and completed the MFA prompt after sign-in; if MFA should not apply here, turn it off in ${p}'s (or the app's) MFA settings — the policy's setting wins over the app's.`;
     case 'approval_pending_or_denied': {
       const approvers = (f.policy?.policy.approvalGroups ?? []).flatMap((g) => g.emailAddresses);
       return `Check whether ${approvers.length > 0 ? approvers.join(', ') : 'an approver'} granted this session's temporary access request.`;
@@ -300,6 +315,8 @@ export function userMessageFor(view: View, f: Finding): string {
       return `The service credential used for ${app} has expired or been disabled; it needs to be renewed.`;
     case 'service_token_wrong_action':
       return `${app} is misconfigured for service tokens; IT has been told.`;
+    case 'independent_mfa_required':
+      return `${app} asks for a second verification step after you sign in (${mfaMethods(view, f)}). Complete it — enroll an authenticator when asked — then try again.`;
     case 'approval_pending_or_denied':
       return `${app} needs an approver to grant each session. Submit (or wait for) the access request, then try again.`;
     case 'undetermined':

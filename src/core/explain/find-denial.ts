@@ -248,6 +248,17 @@ export function findDenial(view: View): Finding {
         undecidedBlock: true,
       };
     }
+    if (decider.gates.includes('independent_mfa')) {
+      // The policy admits the request, then asks for Access's own MFA: the row cannot show the outcome.
+      return {
+        ...base,
+        cause: 'independent_mfa_required',
+        policy: decider,
+        ...(decider.decisive ? { decisive: decider.decisive, blame: blameOf(decider.decisive) } : {}),
+        determinable: false,
+        needs: ['independent_mfa_result'],
+      };
+    }
     const gates = decider.gates.filter((g) => g === 'approval' || g === 'purpose_justification');
     if (gates.length > 0) {
       return {

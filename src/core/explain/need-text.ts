@@ -22,6 +22,10 @@ export const NEED_TEXT: Record<NeedCode, string> = {
   temporary_access_approval: 'whether an approver granted the temporary access request',
   rule_support: 'a rule this bot cannot evaluate yet',
   login_identity: 'the identity the user would sign in with',
+  independent_mfa_result:
+    "whether the user completed Access's independent MFA prompt (the user's authenticators: Zero Trust › My Team › Users)",
+  login_field:
+    "the login row's value for the field the rule checks (not on this account's plan, or the event is known only from Access's identity log)",
   group_nesting:
     'a verdict for rule groups nested too deep (or too many) to evaluate here — group nesting too deep; use the Access policy tester',
 };

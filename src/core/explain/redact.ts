@@ -40,6 +40,7 @@ const CATEGORY: Record<CauseCode, CauseCategory> = {
   external_evaluation_unknown: 'unknown',
   needs_user_identity: 'identity',
   approval_pending_or_denied: 'identity',
+  independent_mfa_required: 'identity',
 };
 
 /** What anyone may be told about a denial of this kind, without any person's details. */

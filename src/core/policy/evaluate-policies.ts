@@ -67,17 +67,19 @@ export function orderPolicies(policies: readonly AppPolicy[]): AppPolicy[] {
     .map(({ policy }) => policy);
 }
 
-function gatesOf(policy: AppPolicy): PolicyGate[] {
+function gatesOf(policy: AppPolicy, app: AccessApp): PolicyGate[] {
   const gates: PolicyGate[] = [];
   if (policy.approvalRequired) gates.push('approval');
   if (policy.purposeJustificationRequired) gates.push('purpose_justification');
   if (policy.isolationRequired) gates.push('isolation');
-  if (policy.mfaRequired) gates.push('independent_mfa');
+  // The policy's own setting wins over the app's (D-MFA).
+  if ((policy.mfa ?? app.mfa)?.required) gates.push('independent_mfa');
   return gates;
 }
 
 function evaluatePolicy(
   policy: AppPolicy,
+  app: AccessApp,
   order: number,
   event: AccessLoginEvent,
   context: PolicyContext,
@@ -86,7 +88,14 @@ function evaluatePolicy(
   const scope = createRuleScope(event, context, policy.decision, budget);
   const clauses = evaluateClauses(policy, scope);
   const decisive = decisiveRule(clauses, scope);
-  const base = { policy, order, clauses, gates: gatesOf(policy), scope, ...(decisive ? { decisive } : {}) };
+  const base = {
+    policy,
+    order,
+    clauses,
+    gates: gatesOf(policy, app),
+    scope,
+    ...(decisive ? { decisive } : {}),
+  };
   if (context.strictServiceTokenAuth && scope.tokenRequest && policy.decision === 'allow') {
     // D-ST: with strict service-token auth, only Service Auth and Bypass can authorize a token request.
     return {
@@ -120,7 +129,7 @@ export function evaluatePolicies(
   let decider: PolicyResult | undefined;
   orderPolicies(app.policies).forEach((policy, index) => {
     const evaluated: PolicyResult = {
-      ...evaluatePolicy(policy, index + 1, event, context, budget),
+      ...evaluatePolicy(policy, app, index + 1, event, context, budget),
       reached: !decider,
     };
     results.push(evaluated);

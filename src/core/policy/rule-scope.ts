@@ -1,6 +1,6 @@
 import { type AccessLoginEvent, isNonIdentityEvent } from '../access-event.js';
+import type { Region } from './constraint.js';
 import type { RuleOutcome } from './rule-result.js';
-import type { Region } from './satisfiability.js';
 import type { IdentityProvider, PolicyContext, PolicyDecision } from './types.js';
 
 export type LoginIdp =

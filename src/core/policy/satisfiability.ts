@@ -1,8 +1,9 @@
 import type { ClauseRules } from './clauses.js';
-import type { Constraint, Dimension, EmailPattern } from './constraint.js';
+import type { Constraint, Dimension, Domain, EmailPattern, Origin, Region } from './constraint.js';
 import { type IpRange, intersectRanges } from './ip-address.js';
 import { specOf } from './rule-catalogue.js';
 import type { ClauseName, RequireConflict, RuleLocation } from './rule-result.js';
+
 import type { ReplayBudget } from './rule-scope.js';
 import type { PolicyContext, Rule } from './types.js';
 
@@ -12,23 +13,6 @@ import type { PolicyContext, Rule } from './types.js';
 // becomes empty, no request can ever match, and blaming the request's value would give a fix that
 // cannot work. The sets are over-approximations (Excludes, undescribable alternatives and unknown
 // lists widen them), so "unsatisfiable" is only ever said when it is certain.
-
-interface Origin {
-  rule: Rule;
-  at: RuleLocation;
-  own: Constraint;
-}
-
-interface Domain {
-  constraint: Constraint;
-  /** Rules that narrowed this dimension (a few, for naming a conflict). */
-  origins: Origin[];
-}
-
-/** The possible requests, per pinned dimension (absent = any value), or none at all. */
-export type Region =
-  | { kind: 'empty'; conflict: RequireConflict }
-  | { kind: 'set'; dims: Partial<Record<Dimension, Domain>> };
 
 const ANY: Region = { kind: 'set', dims: {} };
 const MAX_ORIGINS = 4;

@@ -105,8 +105,8 @@ export interface AppPolicy {
   purposeJustificationRequired?: boolean;
   purposeJustificationPrompt?: string;
   isolationRequired?: boolean;
-  /** Independent MFA set on the policy (`mfa_config`), when present and not disabled. */
-  mfaRequired?: boolean;
+  /** Independent MFA as the policy sets it (`mfa_config`); absent: the app's setting applies. */
+  mfa?: MfaSetting;
   sessionDuration?: string;
 }
 
@@ -120,6 +120,18 @@ export interface AccessApp {
   allowedIdps: string[];
   policies: AppPolicy[];
   autoRedirectToIdentity?: boolean;
+  /** Independent MFA for the whole app (`mfa_config`); a policy's own setting wins (D-MFA). */
+  mfa?: MfaSetting;
+}
+
+/**
+ * Cloudflare Access's independent MFA (`mfa_config`), read by its content: on unless
+ * `mfa_disabled`, with the authenticators a user may use (`totp`, `biometrics`, `security_key`).
+ * Precedence is policy over application over organization (notes/access-policies.md, D-MFA).
+ */
+export interface MfaSetting {
+  required: boolean;
+  allowedAuthenticators: string[];
 }
 
 /** An Access rule group (`/access/groups/{id}`): a reusable include/exclude/require bundle. */
@@ -247,7 +259,11 @@ export type NeedCode =
   | 'rule_support'
   | 'login_identity'
   /** Rule groups nested too deep (or too many) to evaluate within the per-lookup caps. */
-  | 'group_nesting';
+  | 'group_nesting'
+  /** A login-row field the rule reads is missing (plan without it, or an identity-log event). */
+  | 'login_field'
+  /** Whether the user completed Access's independent MFA prompt (not in the login row). */
+  | 'independent_mfa_result';
 
 /** Builds an empty lookup context (only the clock); callers add what they fetched. */
 export function emptyPolicyContext(now: Date): PolicyContext {

@@ -44,6 +44,9 @@ interface AppInit {
   allowedIdps: string[];
   policies: AppPolicy[];
   saasApp?: Record<string, unknown>;
+  /** Further hostnames the app covers (sent as `destinations`, the domain first). */
+  moreHostnames?: string[];
+  allowAuthenticateViaWarp?: boolean;
 }
 
 function app(init: AppInit): AccessApp {
@@ -68,8 +71,20 @@ function app(init: AppInit): AccessApp {
     created_at: CREATED,
     updated_at: UPDATED,
   };
-  if (init.saasApp) return { ...base, saas_app: init.saasApp };
-  return { ...base, self_hosted_domains: [init.domain] };
+  const warp =
+    init.allowAuthenticateViaWarp === undefined
+      ? {}
+      : { allow_authenticate_via_warp: init.allowAuthenticateViaWarp };
+  if (init.saasApp) return { ...base, ...warp, saas_app: init.saasApp };
+  const hostnames = [init.domain, ...(init.moreHostnames ?? [])];
+  return {
+    ...base,
+    ...warp,
+    self_hosted_domains: hostnames,
+    ...(init.moreHostnames
+      ? { destinations: hostnames.map((uri) => ({ type: 'public' as const, uri })) }
+      : {}),
+  };
 }
 
 /** The apps with their policies, and the account-level reusable policies they share. */
@@ -109,6 +124,7 @@ export function createSampleApps(): { apps: AccessApp[]; reusablePolicies: Acces
       aud: AUD.wiki,
       name: 'Engineering Wiki',
       domain: 'wiki.northwind.example',
+      moreHostnames: ['docs.northwind.example', 'wiki.northwind.example/api'],
       type: 'self_hosted',
       allowedIdps: [ID.idpOkta, ID.idpOtp],
       policies: [
@@ -180,6 +196,7 @@ export function createSampleApps(): { apps: AccessApp[]; reusablePolicies: Acces
       domain: `northwind.cloudflareaccess.com/cdn-cgi/access/sso/saml/${ID.appSalesforce}`,
       type: 'saas',
       allowedIdps: [ID.idpEntra, ID.idpGoogle],
+      allowAuthenticateViaWarp: true,
       saasApp: {
         auth_type: 'saml',
         sp_entity_id: 'https://northwind.my.salesforce.example',

@@ -107,6 +107,10 @@ export interface AccessApp {
   tags: string[];
   /** Present on self-hosted/SSH apps; SaaS apps carry `saas_app` instead. */
   self_hosted_domains?: string[];
+  /** The hostnames the app covers (newer API); public destinations are `{type: 'public', uri}`. */
+  destinations?: Array<{ type: 'public'; uri: string }>;
+  /** Whether a WARP session may stand in for the IdP login; absent: the organization decides. */
+  allow_authenticate_via_warp?: boolean;
   saas_app?: Record<string, unknown>;
   policies: AppPolicy[];
   created_at: string;

@@ -31,6 +31,7 @@ export const CAUSE_LABELS: Record<CauseCode, string> = {
   external_evaluation_unknown: 'External Evaluation result unknown',
   needs_user_identity: "User's identity unknown",
   approval_pending_or_denied: 'Approval pending or denied',
+  independent_mfa_required: 'Independent MFA not completed',
 };
 
 /** Labels for secondary causes: every primary cause, plus the factors only secondary causes name. */

@@ -33,8 +33,12 @@ const FORMATTING_LOOKALIKES: Readonly<Record<string, string>> = {
 };
 const FORMATTING_MARK = /[*\uff0a_\uff3f~\uff5e`\uff40]/g;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
-/** `:name:` as Slack reads emoji codes; the first colon becomes U+2236 (ratio), which looks the same. */
-const EMOJI_CODE = /:(?=[a-z0-9_+'\u02cd-]+:)/gi;
+/**
+ * `:name:` as Slack reads emoji codes; the first colon becomes U+2236 (ratio), which looks the same.
+ * A colon right after a letter, a digit or a colon opens no emoji code, so times (`10:30:06`) and IPv6 addresses
+ * stay as they are.
+ */
+const EMOJI_CODE = /(?<![\p{L}\p{N}:]):(?=[a-z0-9_+'\u02cd-]+:)/giu;
 
 /**
  * Makes already-escaped text unable to format a card: formatting marks that could open or close a

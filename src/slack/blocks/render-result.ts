@@ -5,6 +5,7 @@ import type { PolicyVerdict, RuleRef } from '../../core/explanation.js';
 import type { PasteInfo } from '../../core/paste.js';
 import type { FailedLogin, SearchedRange } from '../../core/ports.js';
 import type { RayIdResult } from '../../core/report.js';
+import { warpAuthenticationNote } from '../../core/warp-authentication.js';
 import { CAUSE_LABELS, SECONDARY_CAUSE_LABELS } from './cause-labels.js';
 import {
   bulletList,
@@ -52,6 +53,8 @@ const BUDGET = {
 
 /** Policies listed one per line before "…and N more". */
 const MAX_POLICY_LINES = 12;
+/** Hostnames of an app listed on the card before "+N more". */
+const MAX_HOSTNAMES = 4;
 /** Recent failed logins listed before "…and N more". */
 const MAX_FAILED_LOGIN_LINES = 5;
 
@@ -78,9 +81,45 @@ function userValue(event: AccessLoginEvent, names: ResolvedNames): string {
 function appValue(event: AccessLoginEvent, names: ResolvedNames): string {
   const lines: string[] = [];
   if (known(names.appName)) lines.push(safeText(names.appName, BUDGET.name));
-  if (known(names.appDomain)) lines.push(inlineCode(names.appDomain, 100));
+  // Every hostname the app covers (its destinations), the primary domain first.
+  const hostnames = (names.appHostnames ?? []).filter(known);
+  if (hostnames.length > 1) {
+    const shown = hostnames.slice(0, MAX_HOSTNAMES).map((h) => inlineCode(h, 60));
+    const more = hostnames.length - shown.length;
+    lines.push(`${shown.join(' ')}${more > 0 ? ` +${more} more` : ''}`);
+  } else if (known(names.appDomain)) lines.push(inlineCode(names.appDomain, 100));
   else lines.push(inlineCode(event.appId, 60));
   return lines.join('\n');
+}
+
+/**
+ * The user's last seen identity, for the card's context line: IdP, IP and client certificate. It is
+ * their latest login, not necessarily this request, and it says so. Escaped; `undefined` when empty.
+ */
+function lastSeenText(names: ResolvedNames): string | undefined {
+  const seen = names.lastSeen;
+  if (seen === undefined) return undefined;
+  const parts: string[] = [];
+  if (known(seen.idpType) || known(seen.idpId)) {
+    parts.push(`IdP ${inlineCode(known(seen.idpType) ? seen.idpType : (seen.idpId ?? ''), 60)}`);
+  }
+  if (known(seen.ip)) parts.push(`IP ${inlineCode(seen.ip, 60)}`);
+  const mtls = seen.mtls;
+  if (mtls !== undefined) {
+    const cert =
+      mtls.certPresented === false
+        ? 'no client certificate'
+        : mtls.certPresented
+          ? 'client certificate presented'
+          : 'client certificate';
+    const details = [
+      known(mtls.authStatus) ? `status ${inlineCode(mtls.authStatus, 40)}` : '',
+      known(mtls.certSerial) ? `serial ${inlineCode(mtls.certSerial, 70)}` : '',
+    ].filter((d) => d !== '');
+    parts.push(details.length > 0 ? `${cert} (${details.join(', ')})` : cert);
+  }
+  if (parts.length === 0) return undefined;
+  return `🪪 Last seen identity (the user’s latest login, not necessarily this request): ${parts.join(' · ')}`;
 }
 
 function identityProviderValue(event: AccessLoginEvent, names: ResolvedNames): string {
@@ -245,6 +284,12 @@ function renderFound(result: FoundResult): KnownBlock[] {
   ];
   if (event.deviceId !== '') fields.push(field('Device', inlineCode(event.deviceId, 80)));
   blocks.push(fieldsSection(fields));
+
+  const warp = warpAuthenticationNote(explanation.cause, explanation.decision, event, names);
+  if (warp !== undefined)
+    blocks.push(context(`🔐 ${safeText(warp, BUDGET.note)}`, { verbatim: true, max: BUDGET.note }));
+  const lastSeen = lastSeenText(names);
+  if (lastSeen !== undefined) blocks.push(context(lastSeen, { verbatim: true, max: BUDGET.note }));
 
   const logins = result.recentFailedLogins ?? [];
   if (logins.length > 0) {

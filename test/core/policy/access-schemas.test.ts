@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import {
-  lastSeenIdentityWireSchema,
-  parsePolicyCase,
-  toLastSeenIdentity,
-  toRule,
-} from '../../../src/cloudflare/access-schemas.js';
+import { parsePolicyCase, toRule } from '../../../src/cloudflare/access-schemas.js';
+import { lastSeenIdentityWireSchema, toLastSeenIdentity } from '../../../src/cloudflare/identity-schemas.js';
 import { explainLogin } from '../../../src/core/explain/explain-denial.js';
 import type { Rule } from '../../../src/core/policy/types.js';
 import { wireCase } from '../../fixtures/policy/wire-case.js';
@@ -100,7 +96,11 @@ describe('parsePolicyCase', () => {
       ['Treasury team', 'allow', 2],
       ['Future selector', 'allow', 3],
     ]);
-    expect(app.policies[1]).toMatchObject({ mfaRequired: false, sessionDuration: '8h', exclude: [] });
+    expect(app.policies[1]).toMatchObject({
+      mfa: { required: false, allowedAuthenticators: [] },
+      sessionDuration: '8h',
+      exclude: [],
+    });
     expect(app.policies[2]?.include[0]).toMatchObject({ kind: 'unknown', key: 'quantum_entanglement' });
     expect(context.lists.map((l) => l.items)).toEqual([['203.0.113.0/24'], ['a@corp.example'], undefined]);
     expect(context.serviceTokens).toEqual([

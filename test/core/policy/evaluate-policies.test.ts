@@ -161,7 +161,7 @@ describe('evaluatePolicies', () => {
           approvalRequired: true,
           purposeJustificationRequired: true,
           isolationRequired: true,
-          mfaRequired: true,
+          mfa: { required: true, allowedAuthenticators: ['totp'] },
         }),
       ]),
       directory(),

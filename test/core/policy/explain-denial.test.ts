@@ -342,6 +342,16 @@ const rows: Row[] = [
     needCodes: ['temporary_access_approval'],
   },
   {
+    name: 'matched a policy behind independent MFA (the app’s setting)',
+    event: signedIn(),
+    app: app([staff()], { mfa: { required: true, allowedAuthenticators: ['totp'] } }),
+    context: asUser('sam@corp.example'),
+    cause: 'independent_mfa_required',
+    determinable: false,
+    policy: 'Staff',
+    needCodes: ['independent_mfa_result'],
+  },
+  {
     name: 'the replay admits what Access refused',
     event: signedIn(),
     app: app([staff()]),

@@ -96,6 +96,10 @@ describe('Cloudflare names cannot forge card structure', () => {
     expect(shown).toBe('\u2217User\u2217 cloudflare_auth a*b \u223cx\u223c \u2236skull:');
     expect(defuseFormatting(escapeMrkdwn('> quote'))).toBe('\u00ad&gt; quote');
     expect(safeText('\u200b\u202e', 10)).toBe('—');
+    // Times and IPv6 addresses are not emoji codes.
+    expect(safeText('at 10:30:06 from 2001:db8::ab:1 :100:', 200)).toBe(
+      'at 10:30:06 from 2001:db8::ab:1 \u2236100:',
+    );
   });
 
   it('print as single lines without invisible characters in the CLI text', () => {
