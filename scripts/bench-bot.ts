@@ -32,6 +32,8 @@ const start = () =>
       // thousands of lookups and make its figures look better than they are.
       CLOUDFLARE_GRAPHQL_BUDGET: '1000000',
       CLOUDFLARE_REST_BUDGET: '1000000',
+      // The replica figures: several bot processes sharing one Redis.
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     },
     () => undefined,
   );

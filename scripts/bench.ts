@@ -1,5 +1,5 @@
 // npm run bench [-- --latency-ms=100 --concurrency=200 --samples=5 --lookups=10000 --bot-node-options="…"]
-//   [--only=extraction,burst,cards,memory]
+//   [--only=extraction,burst,cards,memory,replicas]
 // (or BENCH_LATENCY_MS, BENCH_CONCURRENCY, BENCH_SAMPLES, BENCH_LOOKUPS, BENCH_BOT_NODE_OPTIONS, BENCH_ONLY).
 //
 // Runs the real bot (startBot from src/main.ts, HTTP mode on 127.0.0.1:0) against the loopback
@@ -17,9 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ACCESS_LOGIN_BY_RAY_ID_QUERY } from '../src/cloudflare/index.js';
 import { extractRayIds } from '../src/core/ray-id.js';
+import { createRedisConnection, type RedisConnection } from '../src/redis-connection.js';
 import { type CloudflareStandIn, startCloudflareStandIn } from '../src/sandbox/cloudflare-stand-in.js';
 import { SAMPLE_RAY } from '../src/sandbox/dataset.js';
 import { type FakeSlack, startFakeSlack } from '../src/sandbox/fake-slack.js';
+import { REDIS_SERVER_INSTALLED, startRedisServer } from '../test/helpers/redis-server.js';
 import { signedHeaders, slashCommandBody } from '../test/helpers/slack-request.js';
 import type { LoadInput, LoadOutput } from './bench-load.js';
 
@@ -119,7 +121,10 @@ interface BotProcess {
   stop(): Promise<void>;
 }
 
-async function startTheBot(target: CloudflareStandIn = standIn): Promise<BotProcess> {
+async function startTheBot(
+  target: CloudflareStandIn = standIn,
+  extraEnv: Record<string, string> = {},
+): Promise<BotProcess> {
   const child: ChildProcess = fork(join(here, 'bench-bot.ts'), [], {
     execArgv: ['--expose-gc', '--import', 'tsx', ...BOT_NODE_OPTIONS],
     env: {
@@ -130,6 +135,7 @@ async function startTheBot(target: CloudflareStandIn = standIn): Promise<BotProc
       CLOUDFLARE_API_TOKEN: CF_TOKEN,
       CLOUDFLARE_ACCOUNT_ID: target.dataset.accountId,
       CLOUDFLARE_API_URL: target.apiUrl,
+      ...extraEnv,
     },
     // Bolt logs the lookups a stop cuts short; that noise is not part of the figures.
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
@@ -655,11 +661,208 @@ async function memoryPhase(): Promise<void> {
   details.memory = m;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Replicas: two bot processes on one real redis-server (issue 13, scale-out)
+
+/** Fires commands from a load-generator process of its own; resolves with the acks. */
+function runLoad(input: LoadInput): Promise<LoadOutput> {
+  const load = fork(join(here, 'bench-load.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const output = new Promise<LoadOutput>((resolve, reject) => {
+    load.once('message', (message) => resolve(message as LoadOutput));
+    load.once('exit', (code) => reject(new Error(`load generator exited (${code})`)));
+  });
+  load.send(input);
+  return output;
+}
+
+/**
+ * Round trips the replicas made so far: the commands they send themselves (INFO commandstats also
+ * counts the commands run inside scripts, which cost no round trip).
+ */
+const CLIENT_COMMANDS = new Set(['set', 'mget', 'evalsha', 'eval']);
+async function redisCommands(redis: RedisConnection): Promise<number> {
+  const info = String(await redis.call('INFO', 'commandstats'));
+  let total = 0;
+  for (const match of info.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)) {
+    if (CLIENT_COMMANDS.has(match[1] ?? '')) total += Number(match[2]);
+  }
+  return total;
+}
+
+/**
+ * Two replicas on one Redis: warm cards served alternately by each (against one replica without
+ * Redis in the same run, for the Redis cost per lookup), a card for a Ray ID the other replica just
+ * answered, and a burst of CONCURRENCY commands split across both, with what it cost upstream.
+ */
+async function replicas() {
+  const server = await startRedisServer();
+  const redis = createRedisConnection(server.url, () => undefined);
+  const env = { REDIS_URL: server.url };
+  const alone = await startTheBot();
+  const a = await startTheBot(standIn, env);
+  const b = await startTheBot(standIn, env);
+  try {
+    await redis.ready(5_000);
+    await Promise.all([alone.settled(), a.settled(), b.settled()]);
+    for (const bot of [alone, a, b]) await drive(bot, Array.from({ length: 10 }, unknownRay), 4);
+    await Promise.all([alone.settled(), a.settled(), b.settled()]);
+    const pingTimes: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const started = performance.now();
+      await redis.call('PING');
+      pingTimes.push(performance.now() - started);
+    }
+    const background = standIn.dataset.events.filter((e) => e.background).map((e) => e.cfRayId);
+    // Five of each: the sample dataset has 72 background rows, 18 are used here.
+    const samples = 5;
+    // The same kind of card (unseen Ray ID, app cached once the first one ran) with and without Redis.
+    await timedCommand(alone, background[0] ?? '');
+    await timedCommand(a, background[1] ?? '');
+    await timedCommand(b, background[2] ?? '');
+    const warmAlone: Timed[] = [];
+    const warmShared: Timed[] = [];
+    const commandsBefore = await redisCommands(redis);
+    for (let i = 0; i < samples; i++) {
+      warmShared.push(await timedCommand(i % 2 === 0 ? a : b, background[3 + i] ?? ''));
+    }
+    const commandsPerLookup = ((await redisCommands(redis)) - commandsBefore) / samples;
+    for (let i = 0; i < samples; i++) warmAlone.push(await timedCommand(alone, background[8 + i] ?? ''));
+    // A Ray ID one replica answered, asked on the other: the row comes from Redis.
+    const across: Timed[] = [];
+    for (let i = 0; i < samples; i++) {
+      const ray = background[13 + i] ?? '';
+      await timedCommand(a, ray);
+      across.push(await timedCommand(b, `Ray ID: ${ray}`));
+    }
+    // The burst: half the commands to each replica, from two load generators at once.
+    const rays = standIn.dataset.events.map((e) => e.cfRayId);
+    const texts = Array.from({ length: CONCURRENCY }, (_, i) =>
+      i % 10 === 9 ? unknownRay() : `Ray ID: ${rays[(i + 7) % rays.length]}`,
+    );
+    const commands = texts.map(command);
+    const cards = commands.map((c) => cardOf(c.id).then(() => performance.now()));
+    const from = standIn.requests.length;
+    const started = performance.now();
+    const halves = [a, b].map((bot, side) =>
+      runLoad({
+        url: bot.url,
+        healthUrl: bot.healthUrl,
+        commands: commands.filter((_, i) => i % 2 === side),
+        reuseConnections: true,
+      }),
+    );
+    const outputs = await Promise.all(halves);
+    if (outputs.some((o) => o.statuses.some((status) => status !== 200))) {
+      throw new Error('a replica refused part of the burst');
+    }
+    const cardTimes = (await Promise.all(cards)).map((t) => t - started);
+    const graphql = graphqlCount(standIn, from);
+    return {
+      redisPingMs: median(pingTimes.slice(5)),
+      commandsPerLookup,
+      warmAlone,
+      warmShared,
+      across,
+      burst: {
+        acks: outputs.flatMap((o) => o.acks),
+        cards: cardTimes,
+        distinctTexts: new Set(texts).size,
+        graphql,
+        rest: standIn.requests.length - from - graphql,
+      },
+    };
+  } finally {
+    redis.close();
+    await Promise.all([alone.stop(), a.stop(), b.stop()]);
+    await server.stop();
+  }
+}
+
+/** The replica figures, or a row saying why there are none. */
+async function replicasPhase(): Promise<void> {
+  if (!REDIS_SERVER_INSTALLED) {
+    rows.push({
+      metric: 'two replicas on Redis',
+      measured: 'not measured: redis-server is not installed',
+      target: '—',
+      pass: null,
+    });
+    return;
+  }
+  const r = await replicas();
+  const cardMs = (t: Timed[]) => median(t.map((x) => x.cardMs));
+  const aloneMs = cardMs(r.warmAlone);
+  const sharedMs = cardMs(r.warmShared);
+  const p50 = percentile(r.burst.acks, 50);
+  const p99 = percentile(r.burst.acks, 99);
+  rows.push({
+    metric: `two replicas on Redis: ack p50 / p99, ${CONCURRENCY} at once split across both`,
+    measured: `${round(p50)} / ${round(p99)} ms`,
+    target: '—',
+    pass: null,
+    value: p99,
+  });
+  rows.push({
+    metric: `two replicas on Redis: last of ${CONCURRENCY} cards`,
+    measured: `${round(Math.max(...r.burst.cards))} ms = ${round(ratio(Math.max(...r.burst.cards)), 2)}× RTT (p50 ${round(median(r.burst.cards))} ms)`,
+    target: '—',
+    pass: null,
+    note: `${r.burst.distinctTexts} distinct Ray IDs → ${r.burst.graphql} GraphQL + ${r.burst.rest} REST calls for both replicas together`,
+  });
+  rows.push({
+    metric: 'two replicas on Redis: card, warm (median)',
+    measured: `${round(sharedMs)} ms = ${round(ratio(sharedMs), 2)}× RTT (one replica without Redis: ${round(aloneMs)} ms)`,
+    target: '≤ 1.1× RTT',
+    pass: ratio(sharedMs) <= 1.1,
+    value: ratio(sharedMs),
+  });
+  rows.push({
+    metric: 'Redis cost per lookup',
+    // Two of the round trips (row SET, claim release) go out after the answer, not before it.
+    measured: `${round(Math.max(0, r.commandsPerLookup - 2) * r.redisPingMs, 2)} ms (${round(Math.max(0, r.commandsPerLookup - 2), 1)} of ${round(r.commandsPerLookup, 1)} round trips before the card × ${round(r.redisPingMs, 3)} ms); card with − without Redis: ${round(sharedMs - aloneMs, 1)} ms`,
+    target: '—',
+    pass: null,
+    note: 'the card difference (warm card with Redis minus one replica without, same run) is within the noise of a shared machine; commands per lookup are round trips the replicas sent (INFO commandstats; script-internal calls not counted): replay guard SET NX, row MGET, claim SET NX, one budget script per Cloudflare call, row SET, claim release; the last two after the answer',
+  });
+  const acrossMs = cardMs(r.across);
+  const acrossCalls = Math.max(...r.across.map((t) => t.graphql + t.rest));
+  rows.push({
+    metric: 'card on the other replica for a Ray ID one answered (median)',
+    measured: `${round(acrossMs)} ms = ${round(ratio(acrossMs), 2)}× RTT, ${acrossCalls} upstream calls`,
+    target: '0 upstream calls',
+    pass: acrossCalls === 0,
+  });
+  details.replicas = {
+    redisPingMs: r.redisPingMs,
+    commandsPerLookup: r.commandsPerLookup,
+    warmCardMsAlone: aloneMs,
+    warmCardMsShared: sharedMs,
+    redisCostPerLookupMs: Math.max(0, r.commandsPerLookup - 2) * r.redisPingMs,
+    warmCardDifferenceMs: sharedMs - aloneMs,
+    acrossReplicaCardMs: acrossMs,
+    acrossReplicaUpstreamCalls: acrossCalls,
+    burst: {
+      ackP50: p50,
+      ackP99: p99,
+      ackMax: Math.max(...r.burst.acks),
+      cardP50: median(r.burst.cards),
+      cardMax: Math.max(...r.burst.cards),
+      distinctTexts: r.burst.distinctTexts,
+      graphql: r.burst.graphql,
+      rest: r.burst.rest,
+    },
+  };
+}
+
 const phases = {
   extraction: extractionPhase,
   burst: burstPhase,
   cards: cardsPhase,
   memory: memoryPhase,
+  replicas: replicasPhase,
 } as const;
 const only = new Set((flags.only ?? process.env.BENCH_ONLY ?? Object.keys(phases).join(',')).split(','));
 

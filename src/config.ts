@@ -209,6 +209,8 @@ export interface RuntimeConfig {
   shutdownDrainMs: number;
   /** Socket Mode: with no link to Slack this long, exit non-zero so the supervisor restarts the bot. */
   slackOfflineExitMs: number;
+  /** Replicas share de-duplication, budgets and found rows through this Redis; absent: all in-process. */
+  redisUrl?: string;
 }
 
 export interface Config {
@@ -311,6 +313,15 @@ const runtimeSchema = z.object({
     86_400_000,
     'milliseconds without a Socket Mode link before the bot exits',
   ),
+  REDIS_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .url({
+        protocol: /^rediss?$/,
+        error: 'must be a redis:// or rediss:// URL (for example redis://redis:6379/0)',
+      })
+      .optional(),
+  ),
 });
 
 /** Reads how the process runs under a supervisor. */
@@ -320,6 +331,7 @@ export function loadRuntimeConfig(env: Env): RuntimeConfig {
     ...(r.HEALTH_PORT === undefined ? {} : { healthPort: r.HEALTH_PORT }),
     shutdownDrainMs: r.SHUTDOWN_DRAIN_MS,
     slackOfflineExitMs: r.SLACK_OFFLINE_EXIT_MS,
+    ...(r.REDIS_URL === undefined ? {} : { redisUrl: r.REDIS_URL }),
   };
 }
 

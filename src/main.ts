@@ -12,6 +12,7 @@ import { LookupError, toLookupFailure } from './core/errors.js';
 import type { PermissionCheck } from './core/ports.js';
 import { extractRayIds } from './core/ray-id.js';
 import type { ExplainReport } from './core/report.js';
+import { createRedisConnection } from './redis-connection.js';
 import {
   type CloudflareHealth,
   callSlackApi,
@@ -19,6 +20,7 @@ import {
   createButtonCodec,
   createImageRayIdReader,
   createMemoryDedupeStore,
+  createRedisDedupeStore,
   createSlackApp,
   createTesseractReader,
   type HealthSnapshot,
@@ -129,7 +131,14 @@ export async function startBot(
     giveUpAfterMs: Math.min(config.runtime.slackOfflineExitMs, 60_000),
   });
 
-  const cloudflare = createCloudflareAdapters(config.cloudflare);
+  // Replicas share de-duplication, budgets and found rows through Redis when REDIS_URL is set; an
+  // unreachable Redis delays the start by at most 2 s and the bot runs on local state until it is back.
+  const redis = config.runtime.redisUrl ? createRedisConnection(config.runtime.redisUrl, logLine) : undefined;
+  await redis?.ready(2_000);
+  const cloudflare = createCloudflareAdapters({
+    ...config.cloudflare,
+    ...(redis ? { shared: { redis } } : {}),
+  });
   // The App Home's check uses its own small pool so a slow probe never queues behind lookups.
   const probeHttp = createCloudflareHttp({ timeoutMs: config.cloudflare.timeoutMs, connections: 2 });
   const homeRest = createRestClient({
@@ -192,7 +201,7 @@ export async function startBot(
         config.slack.buttonKey ?? config.slack.signingSecret ?? config.slack.botToken,
       ),
       searchFurther: config.slack.searchFurther,
-      dedupe: createMemoryDedupeStore(),
+      dedupe: redis ? createRedisDedupeStore({ redis }) : createMemoryDedupeStore(),
       checkConfiguration,
       images,
       recentFailedLogins: (email, max, spender) =>
@@ -259,6 +268,7 @@ export async function startBot(
     await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close(), images.close()]).catch(
       () => undefined,
     );
+    redis?.close();
     throw error;
   }
   const { port, healthPort } = started;
@@ -328,6 +338,7 @@ export async function startBot(
         }
         // Destroy, not close: a close would wait for Cloudflare calls nobody waits for any more.
         await Promise.all([cloudflare.destroy(), probeHttp.destroy(), slack.close(), images.close()]);
+        redis?.close();
       })();
       return stopping;
     },

@@ -113,7 +113,7 @@ const ALLOWED: Record<string, Rule[]> = {
   sandbox: [file('src/sandbox/'), exact('graphql'), nodeBuiltin],
   // Root files: the adapters only through their public surfaces.
   'main.ts': [
-    exact('src/config.ts', CLOUDFLARE_SURFACE, SLACK_SURFACE, 'dotenv'),
+    exact('src/config.ts', CLOUDFLARE_SURFACE, SLACK_SURFACE, 'dotenv', 'src/redis-connection.ts'),
     file('src/core/'),
     file('src/usecases/'),
     nodeBuiltin,
@@ -134,10 +134,12 @@ const ALLOWED: Record<string, Rule[]> = {
     nodeBuiltin,
   ],
   'config.ts': [file('src/core/'), exact('zod')],
+  // The one Redis client of a replica, built by main.ts and handed to both adapters as a plain `call`.
+  'redis-connection.ts': [exact('ioredis')],
   // Scripts drive the bot from outside: entry points, public surfaces, the stand-ins and test helpers.
   scripts: [
     file('scripts/'),
-    exact('src/main.ts', 'src/cli.ts', CLOUDFLARE_SURFACE, SLACK_SURFACE),
+    exact('src/main.ts', 'src/cli.ts', CLOUDFLARE_SURFACE, SLACK_SURFACE, 'src/redis-connection.ts'),
     file('src/core/'),
     file('src/usecases/'),
     file('src/sandbox/'),

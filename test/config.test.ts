@@ -216,3 +216,24 @@ describe('loadConfig', () => {
     ]);
   });
 });
+
+describe('REDIS_URL', () => {
+  it('is optional (all state in-process) and takes redis:// or rediss:// URLs', () => {
+    expect(loadRuntimeConfig({}).redisUrl).toBeUndefined();
+    expect(loadRuntimeConfig({ REDIS_URL: '  ' }).redisUrl).toBeUndefined();
+    expect(loadRuntimeConfig({ REDIS_URL: 'redis://redis:6379/0' }).redisUrl).toBe('redis://redis:6379/0');
+    expect(loadRuntimeConfig({ REDIS_URL: 'rediss://:pw@cache.internal:6380' }).redisUrl).toBe(
+      'rediss://:pw@cache.internal:6380',
+    );
+  });
+
+  it('refuses anything else, naming the variable and never echoing the value (it may hold a password)', () => {
+    for (const value of ['http://:hunter2@cache:6379', 'cache:6379', 'hunter2']) {
+      const found = problems(() => loadRuntimeConfig({ REDIS_URL: value }));
+      expect(found).toEqual([
+        'REDIS_URL must be a redis:// or rediss:// URL (for example redis://redis:6379/0)',
+      ]);
+      expect(found.join('')).not.toContain('hunter2');
+    }
+  });
+});

@@ -7,6 +7,8 @@ import { type BatchingOptions, createBatchingEventSource } from './batching-even
 import { createCachingEventSource, type EventCacheOptions } from './caching-event-source.js';
 import { createCloudflareHttp } from './http.js';
 import type { Clock } from './loading-cache.js';
+import type { RedisCommands } from './redis-commands.js';
+import { createRedisRequestBudget } from './redis-request-budget.js';
 import {
   type BudgetSpender,
   type CloudflareApi,
@@ -14,6 +16,7 @@ import {
   type RequestBudget,
 } from './request-budget.js';
 import { createRestClient } from './rest-client.js';
+import { createSharedEventSource } from './shared-event-source.js';
 import { createUpstreamGuard, type UpstreamGuard, type UpstreamGuardOptions } from './upstream-guard.js';
 
 // The one public surface of the adapter: entry points import nothing else from `cloudflare/`.
@@ -31,6 +34,7 @@ export type {
   CloudflareApi,
   DirectoryCacheOptions,
   EventCacheOptions,
+  RedisCommands,
   RequestBudget,
   UpstreamGuard,
   UpstreamGuardOptions,
@@ -76,6 +80,11 @@ export interface CloudflareAdapterOptions {
    * from `graphqlBudget`/`restBudget`, e.g. with one in a store shared by several replicas.
    */
   guard?: Omit<UpstreamGuardOptions, 'lookupDeadlineMs'>;
+  /**
+   * State shared with other replicas: the budgets, the 429 pause, found rows and in-flight lookups
+   * live in this Redis (each falls back to this process's own while Redis fails). Absent: all in-process.
+   */
+  shared?: { redis: RedisCommands; keyPrefix?: string };
 }
 
 /** What a warm-up read; `gaps` are the lookups the token cannot read (the cards will say so too). */
@@ -118,24 +127,29 @@ export function createCloudflareAdapters(options: CloudflareAdapterOptions): Clo
   const clock = cacheOptions.clock ? { clock: cacheOptions.clock } : {};
   const http = createCloudflareHttp({ timeoutMs: options.timeoutMs });
   const guardOptions = options.guard ?? {};
+  const budgetOptions = {
+    limits: {
+      ...(options.graphqlBudget === undefined ? {} : { graphql: options.graphqlBudget }),
+      ...(options.restBudget === undefined ? {} : { rest: options.restBudget }),
+    },
+    shares: {
+      ...(options.userSharePercent === undefined ? {} : { userPercent: options.userSharePercent }),
+      ...(options.staffReservePercent === undefined
+        ? {}
+        : { staffReservePercent: options.staffReservePercent }),
+    },
+    ...(guardOptions.clock ? { clock: guardOptions.clock } : {}),
+  };
+  const shared = options.shared;
+  const keyPrefix = shared?.keyPrefix === undefined ? {} : { keyPrefix: shared.keyPrefix };
   const guard = createUpstreamGuard({
     ...guardOptions,
     ...(options.lookupDeadlineMs === undefined ? {} : { lookupDeadlineMs: options.lookupDeadlineMs }),
     budget:
       guardOptions.budget ??
-      createMemoryRequestBudget({
-        limits: {
-          ...(options.graphqlBudget === undefined ? {} : { graphql: options.graphqlBudget }),
-          ...(options.restBudget === undefined ? {} : { rest: options.restBudget }),
-        },
-        shares: {
-          ...(options.userSharePercent === undefined ? {} : { userPercent: options.userSharePercent }),
-          ...(options.staffReservePercent === undefined
-            ? {}
-            : { staffReservePercent: options.staffReservePercent }),
-        },
-        ...(guardOptions.clock ? { clock: guardOptions.clock } : {}),
-      }),
+      (shared
+        ? createRedisRequestBudget({ ...budgetOptions, ...keyPrefix, redis: shared.redis })
+        : createMemoryRequestBudget(budgetOptions)),
   });
   const graphql = createGraphqlEventSource({
     graphqlUrl: options.graphqlUrl,
@@ -147,7 +161,22 @@ export function createCloudflareAdapters(options: CloudflareAdapterOptions): Clo
     ...(cacheOptions.settingsTtlMs === undefined ? {} : { settingsTtlMs: cacheOptions.settingsTtlMs }),
     ...clock,
   });
-  const events = createCachingEventSource(createBatchingEventSource(graphql, cacheOptions.batching), {
+  const batched = createBatchingEventSource(graphql, cacheOptions.batching);
+  // Replicas: a Ray ID one of them is looking up is waited for by the others, not asked again.
+  const upstream = shared
+    ? createSharedEventSource(batched, {
+        ...keyPrefix,
+        redis: shared.redis,
+        ...(cacheOptions.events?.foundTtlMs === undefined
+          ? {}
+          : { foundTtlMs: cacheOptions.events.foundTtlMs }),
+        ...(cacheOptions.events?.notFoundTtlMs === undefined
+          ? {}
+          : { notFoundTtlMs: cacheOptions.events.notFoundTtlMs }),
+        ...(options.lookupDeadlineMs === undefined ? {} : { lockTtlMs: options.lookupDeadlineMs }),
+      })
+    : batched;
+  const events = createCachingEventSource(upstream, {
     ...cacheOptions.events,
     ...clock,
   });

@@ -65,6 +65,22 @@ export interface BudgetShares {
 
 export const DEFAULT_SHARES: BudgetShares = { userPercent: 10, staffReservePercent: 20 };
 
+/** One API's three allowances per window: the whole budget, one non-staff user's, all non-staff users'. */
+export interface Allowances {
+  all: number;
+  user: number;
+  crowd: number;
+}
+
+/** How `limit` divides under `shares`; every allowance is at least one request. */
+export function allowancesOf(limit: number, shares: BudgetShares): Allowances {
+  return {
+    all: limit,
+    user: Math.max(1, Math.floor((limit * shares.userPercent) / 100)),
+    crowd: Math.max(1, Math.floor((limit * (100 - shares.staffReservePercent)) / 100)),
+  };
+}
+
 export interface MemoryRequestBudgetOptions {
   /** Requests allowed per API per window. Default `DEFAULT_BUDGETS`. */
   limits?: Partial<Record<CloudflareApi, number>>;
@@ -112,9 +128,8 @@ export function createMemoryRequestBudget(options: MemoryRequestBudgetOptions = 
   const windowMs = options.windowMs ?? BUDGET_WINDOW_MS;
   const limits: Record<CloudflareApi, number> = { ...DEFAULT_BUDGETS, ...options.limits };
   const shares: BudgetShares = { ...DEFAULT_SHARES, ...options.shares };
-  const userLimit = (api: CloudflareApi) => Math.max(1, Math.floor((limits[api] * shares.userPercent) / 100));
-  const crowdLimit = (api: CloudflareApi) =>
-    Math.max(1, Math.floor((limits[api] * (100 - shares.staffReservePercent)) / 100));
+  const userLimit = (api: CloudflareApi) => allowancesOf(limits[api], shares).user;
+  const crowdLimit = (api: CloudflareApi) => allowancesOf(limits[api], shares).crowd;
   const state = Object.fromEntries(
     CLOUDFLARE_APIS.map((api) => [
       api,

@@ -9,6 +9,7 @@ export type { AuditEntry, SlackDependencies, Spender } from './dependencies.js';
 export type { CloudflareHealth, HealthSnapshot } from './health.js';
 export { createImageRayIdReader, type ImageRayIdReader } from './images/read-image-ray-ids.js';
 export { createTesseractReader } from './images/tesseract-ocr.js';
+export { createRedisDedupeStore, type DedupeRedis } from './redis-dedupe-store.js';
 export { callSlackApi } from './slack-api-call.js';
 export { PERMANENT_TOKEN_ERRORS, SlackRuntimeError } from './slack-runtime-error.js';
 export type { SocketTimings } from './socket-connection.js';

@@ -28,6 +28,11 @@ export interface HarnessOptions {
   signingSecret?: string;
   /** Socket Mode timings, the fatal-error hook. */
   startOptions?: StartBotOptions;
+  /**
+   * A fake Slack and a stand-in already running (replicas of one deployment share them); the
+   * harness then neither starts nor closes them.
+   */
+  shared?: { slack: FakeSlack; standIn: CloudflareStandIn };
 }
 
 /** The real bot in HTTP mode between a fake Slack and the Cloudflare stand-in, all on loopback. */
@@ -35,8 +40,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const cloudflareToken = options.cloudflareToken ?? 'harness-cf-token';
   const signingSecret = options.signingSecret ?? 'harness-signing-secret';
   // The fake Slack must be up first: Bolt calls auth.test as soon as the App is constructed.
-  const slack = await startFakeSlack(options.slack);
-  const standIn = await startCloudflareStandIn({ token: cloudflareToken, ...options.standIn });
+  const slack = options.shared?.slack ?? (await startFakeSlack(options.slack));
+  const standIn =
+    options.shared?.standIn ?? (await startCloudflareStandIn({ token: cloudflareToken, ...options.standIn }));
   const logs: string[] = [];
   const bot = await startBot(
     {
@@ -66,6 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs,
     async stop() {
       await bot.stop();
+      if (options.shared) return;
       await standIn.close();
       await slack.close();
     },
