@@ -526,11 +526,64 @@ async function extractionPhase(): Promise<void> {
   });
 }
 
+/** The same burst against a bare Bolt app that only acks (same Node flags): the floor for the ack path. */
+async function bareBurst(concurrency: number, reuseConnections: boolean): Promise<number[]> {
+  const child = fork(join(here, 'bench-bare-bolt.ts'), [], {
+    execArgv: ['--import', 'tsx', ...BOT_NODE_OPTIONS],
+    env: { ...process.env, SLACK_SIGNING_SECRET: SIGNING_SECRET },
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m) => resolve((m as { port: number }).port));
+      child.once('exit', (code) => reject(new Error(`bare Bolt app exited (${code})`)));
+    });
+    const run = async (count: number) => {
+      const input: LoadInput = {
+        url: `http://127.0.0.1:${port}/slack/events`,
+        healthUrl: `http://127.0.0.1:${port}/healthz`,
+        commands: Array.from({ length: count }, () => command(`Ray ID: ${unknownRay()}`)),
+        reuseConnections,
+      };
+      const load = fork(join(here, 'bench-load.ts'), [], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      const output = new Promise<LoadOutput>((resolve, reject) => {
+        load.once('message', (message) => resolve(message as LoadOutput));
+        load.once('exit', (code) => reject(new Error(`load generator exited (${code})`)));
+      });
+      load.send(input);
+      return (await output).acks;
+    };
+    // Warm its code as the bot's is warmed, then measure.
+    await run(20);
+    return await run(concurrency);
+  } finally {
+    child.kill();
+  }
+}
+
 /** Ack latency under a burst, and what the burst cost upstream. */
 async function burstPhase(): Promise<void> {
   const fresh = await burst(CONCURRENCY, false);
   const reused = await burst(CONCURRENCY, true);
   const help = await burst(CONCURRENCY, true, true);
+  // Side by side, alternating, so machine noise falls on both: the bot's p99 over a bare Bolt app's.
+  const botP99: number[] = [];
+  const bareP99: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    bareP99.push(percentile(await bareBurst(CONCURRENCY, true), 99));
+    botP99.push(percentile((await burst(CONCURRENCY, true)).acks, 99));
+  }
+  const versus = median(botP99) / median(bareP99);
+  rows.push({
+    metric: `ack p99, ${CONCURRENCY} at once, keep-alive: bot vs bare Bolt (same run, alternating)`,
+    measured: `${round(median(botP99))} vs ${round(median(bareP99))} ms = ${round(versus, 2)}×`,
+    target: '≤ 1.25× bare Bolt',
+    pass: versus <= 1.25,
+    value: versus,
+  });
   for (const [b, how, target] of [
     [fresh, 'new connections', true],
     [reused, 'open keep-alive connections', true],
