@@ -628,12 +628,17 @@ async function cardsPhase(): Promise<void> {
   const warmMs = median(c.warm.map((t) => t.cardMs));
   const repeatedMs = median(c.repeated.map((t) => t.cardMs));
   const worst = (t: Timed[]) => round(ratio(Math.max(...t.map((x) => x.cardMs))), 2);
+  // The stand-in's own work per call, subtracted: the card over one measured round trip (injected
+  // latency + the stand-in's execution), which is what a round trip costs the bot here.
+  const rtt = typeof details.measuredRoundTripMs === 'number' ? details.measuredRoundTripMs : LATENCY_MS;
+  const overRtt = (ms: number) => ms / rtt;
+  const measuredRtt = (ms: number) => `${round(overRtt(ms), 2)}× the measured round trip of ${round(rtt)} ms`;
   rows.push({
     metric: 'card, cold caches (median)',
-    measured: `${round(coldMs)} ms = ${round(ratio(coldMs), 2)}× RTT (worst ${worst(c.cold)}×)`,
-    target: '≤ 2.1× RTT',
-    pass: ratio(coldMs) <= 2.1,
-    value: ratio(coldMs),
+    measured: `${round(coldMs)} ms = ${round(ratio(coldMs), 2)}× RTT (worst ${worst(c.cold)}×); ${measuredRtt(coldMs)}`,
+    target: '≤ 2.1× the measured round trip',
+    pass: overRtt(coldMs) <= 2.1,
+    value: overRtt(coldMs),
     note: c.startup.primed
       ? `startBot read the dataset settings and account-wide lookups before the first command (${c.startup.calls} startup calls in all)`
       : `startBot did not prime the adapters (${c.startup.calls} startup calls, none through them): the dataset settings and account-wide lookups cost the first card one more RTT`,
@@ -654,10 +659,10 @@ async function cardsPhase(): Promise<void> {
   });
   rows.push({
     metric: 'card, warm (median)',
-    measured: `${round(warmMs)} ms = ${round(ratio(warmMs), 2)}× RTT (worst ${worst(c.warm)}×)`,
-    target: '≤ 1.1× RTT',
-    pass: ratio(warmMs) <= 1.1,
-    value: ratio(warmMs),
+    measured: `${round(warmMs)} ms = ${round(ratio(warmMs), 2)}× RTT (worst ${worst(c.warm)}×); ${measuredRtt(warmMs)}`,
+    target: '≤ 1.1× the measured round trip',
+    pass: overRtt(warmMs) <= 1.1,
+    value: overRtt(warmMs),
   });
   rows.push({
     metric: 'card, repeated Ray ID (median)',

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { createAckGate } from './ack-gate.js';
 import { createSlackAudience } from './audience.js';
 import type { ListenerDependencies, SlackDependencies } from './dependencies.js';
 import {
@@ -130,6 +131,8 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
     },
   });
 
+  // Socket Mode acks go out on the link as soon as a listener acks; the gate then only yields once.
+  const ackGate = createAckGate();
   const audience = createSlackAudience(app.client, {
     staffUserIds: options.staffUserIds ?? [],
     staffUsergroupId: options.staffUsergroupId,
@@ -147,7 +150,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
       inFlight.delete(work);
     }
   });
-  registerListeners(app, { ...deps, audience } satisfies ListenerDependencies);
+  registerListeners(app, { ...deps, audience, acksFirst: ackGate.acksFirst } satisfies ListenerDependencies);
   // One sink for everything a listener throws: log the kind, never the payload or a token.
   app.error(async (error) => deps.onUnexpected(error));
 
@@ -188,6 +191,10 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
       // idle and stalled connections at shutdown (HTTPReceiver.stop waits for every one to end).
       const receiver = httpReceiver as HTTPReceiver;
       const created = createServer((req, res) => {
+        // Counted until answered, so post-ack work waits for the acks of everything already here.
+        const answered = ackGate.received();
+        res.once('finish', answered);
+        res.once('close', answered);
         if (answerHealth(req, res, health)) return;
         if (refuseFutureTimestamp(req, res)) return;
         if (draining) {

@@ -89,4 +89,6 @@ export interface SlackDependencies {
 /** What listeners get: the dependencies plus who may see what (built on the app's own Web API client). */
 export interface ListenerDependencies extends SlackDependencies {
   audience: Audience;
+  /** Resolves once every Slack request already received has been acked (post-ack work waits on it). */
+  acksFirst(): Promise<void>;
 }

@@ -76,9 +76,9 @@ export async function lookUpFor(
   request: ExplainRequest,
   destination: Destination,
 ): Promise<LookupOutcome> {
-  // Acks first: let the HTTP/socket layer ack every request already received before this one's
-  // lookup (Slack calls, the use case, rendering) takes the event loop.
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  // Acks first: every request already received is acked before this one's lookup (Slack calls, the
+  // use case, rendering) takes the event loop.
+  await deps.acksFirst();
   // The asker's email (cached) decides what they may see privately, and lets a Ray ID that analytics
   // lacks be found among their own failed logins.
   const [email, staff] = await Promise.all([

@@ -16,6 +16,7 @@ export function fakeSlackDeps(overrides: Partial<ListenerDependencies> = {}): Li
     audit: () => undefined,
     onUnexpected: () => undefined,
     audience: { isStaff: async () => false, emailOf: async () => undefined },
+    acksFirst: async () => undefined,
     ...overrides,
   };
 }
