@@ -5,7 +5,7 @@ export interface SocketHarness extends Harness {
   socket: FakeSocketMode;
 }
 
-export const APP_TOKEN = 'xapp-1-A0ACCESSWHY-harness';
+export const APP_TOKEN = 'xapp-test-harness-app-token';
 
 /** Short Socket Mode timings for tests: the same rules, smaller numbers. */
 export const TEST_SOCKET_TIMINGS = {
