@@ -196,17 +196,25 @@ function followsRayLabel(text: string, candidateStart: number): boolean {
   return RAY_LABEL_BEFORE.test(decoded);
 }
 
+/** Character classes of ASCII: bit 1 = word character ([0-9A-Za-z_]), bit 2 = hex digit. */
+const CHAR_CLASS = (() => {
+  const table = new Uint8Array(128);
+  for (let code = 0; code < 128; code++) {
+    const digit = code >= 0x30 && code <= 0x39;
+    const upper = code >= 0x41 && code <= 0x5a;
+    const lower = code >= 0x61 && code <= 0x7a;
+    const hexLetter = (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
+    table[code] = (digit || upper || lower || code === UNDERSCORE ? 1 : 0) | (digit || hexLetter ? 2 : 0);
+  }
+  return table;
+})();
+
 function isWordChar(code: number): boolean {
-  return (
-    (code >= 0x30 && code <= 0x39) ||
-    (code >= 0x41 && code <= 0x5a) ||
-    (code >= 0x61 && code <= 0x7a) ||
-    code === UNDERSCORE
-  );
+  return code < 128 && ((CHAR_CLASS[code] ?? 0) & 1) !== 0;
 }
 
 function isHexCode(code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
+  return code < 128 && ((CHAR_CLASS[code] ?? 0) & 2) !== 0;
 }
 
 function isHexRange(text: string, start: number, end: number): boolean {
