@@ -16,13 +16,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ACCESS_LOGIN_BY_RAY_ID_QUERY } from '../src/cloudflare/index.js';
-import { extractRayIds } from '../src/core/ray-id.js';
 import { createRedisConnection, type RedisConnection } from '../src/redis-connection.js';
 import { type CloudflareStandIn, startCloudflareStandIn } from '../src/sandbox/cloudflare-stand-in.js';
 import { SAMPLE_RAY } from '../src/sandbox/dataset.js';
 import { type FakeSlack, startFakeSlack } from '../src/sandbox/fake-slack.js';
 import { REDIS_SERVER_INSTALLED, startRedisServer } from '../test/helpers/redis-server.js';
 import { signedHeaders, slashCommandBody } from '../test/helpers/slack-request.js';
+import type { ExtractionTimes } from './bench-extraction.js';
 import type { LoadInput, LoadOutput } from './bench-load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -409,41 +409,6 @@ async function burst(concurrency: number, reuseConnections: boolean, help = fals
   }
 }
 
-/** A big paste as people send it: 403 pages, log lines with Ray IDs, base64 and hex noise. */
-function paste(bytes: number): string {
-  const parts: string[] = [];
-  let size = 0;
-  let i = 0;
-  while (size < bytes) {
-    const ray = randomBytes(8).toString('hex');
-    const chunk =
-      i % 4 === 0
-        ? `<html><head><title>Forbidden</title></head><body><h1>Access denied</h1><p>Ray ID: <strong>${ray}</strong></p><p>Please contact your administrator.</p></body></html>\n`
-        : i % 4 === 1
-          ? `2026-11-22T09:${String(i % 60).padStart(2, '0')}:12Z GET /api/v1/items?page=${i} 403 cf-ray=${ray}-SJC ua="Mozilla/5.0 (X11; Linux x86_64)"\n`
-          : i % 4 === 2
-            ? `${randomBytes(48).toString('base64')} ${randomBytes(24).toString('hex')}\n`
-            : `session ${randomBytes(16).toString('hex')} user_uuid=${crypto.randomUUID()} status=denied\n`;
-    // Cut the last chunk rather than the joined text, so the paste is one flat string as received.
-    parts.push(chunk.slice(0, bytes - size));
-    size += chunk.length;
-    i += 1;
-  }
-  return parts.join('');
-}
-
-/** Median and fastest of `runs` extractions, after enough runs for the JIT to settle on optimised code. */
-function timeExtraction(text: string, warmUps: number, runs: number): { median: number; min: number } {
-  for (let i = 0; i < warmUps; i++) extractRayIds(text);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    extractRayIds(text);
-    times.push(performance.now() - started);
-  }
-  return { median: median(times), min: Math.min(...times) };
-}
-
 /**
  * LOOKUPS slash commands through the real bot (its own process) against a zero-latency stand-in,
  * 50 at a time: every other one a sample Ray ID (answered from the cache after the first round), the
@@ -504,9 +469,16 @@ const ratio = (ms: number) => (LATENCY_MS > 0 ? ms / LATENCY_MS : Number.NaN);
 
 /** extractRayIds on 1 MB and 10 MB pastes. */
 async function extractionPhase(): Promise<void> {
-  // On a quiet process, before any bot runs; each paste is built just before it is timed.
-  const one = timeExtraction(paste(1024 * 1024), 10, 15);
-  const ten = timeExtraction(paste(10 * 1024 * 1024), 2, 5);
+  // In a quiet process of its own (as the bot runs it), not beside the bench's stand-ins and servers.
+  const child = fork(join(here, 'bench-extraction.ts'), [], {
+    execArgv: ['--import', 'tsx', ...BOT_NODE_OPTIONS],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const { one, ten } = await new Promise<ExtractionTimes>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as ExtractionTimes));
+    child.once('exit', (code) => reject(new Error(`extraction bench exited (${code})`)));
+  });
+  child.kill();
   const t1 = one.median;
   const t10 = ten.median;
   details.extraction = { oneMb: one, tenMb: ten };
