@@ -10,8 +10,9 @@ import { createRedisConnection, type RedisConnection } from '../../src/redis-con
 import {
   freePort,
   REDIS_SERVER_INSTALLED,
+  type RedisPair,
   type RedisServer,
-  startRedisServer,
+  startRedisPair,
 } from '../helpers/redis-server.js';
 
 const suite = REDIS_SERVER_INSTALLED ? describe : describe.skip;
@@ -27,18 +28,12 @@ let prefixes = 0;
 const prefix = () => `budget-test-${++prefixes}:`;
 
 suite(title, () => {
+  let pair: RedisPair | undefined;
   beforeAll(async () => {
-    server = await startRedisServer();
-    redis = createRedisConnection(server.url, (entry) => logs.push(entry));
-    other = createRedisConnection(server.url, () => undefined);
-    expect(await redis.ready(5_000)).toBe(true);
-    expect(await other.ready(5_000)).toBe(true);
+    pair = await startRedisPair((entry) => logs.push(entry));
+    ({ server, a: redis, b: other } = pair);
   });
-  afterAll(async () => {
-    redis?.close();
-    other?.close();
-    await server?.stop();
-  });
+  afterAll(() => pair?.close());
 
   const limits = { graphql: 10, rest: 7 };
   const shares = { userPercent: 30, staffReservePercent: 20 };

@@ -4,12 +4,7 @@ import { createSharedEventSource } from '../../src/cloudflare/shared-event-sourc
 import type { AccessLoginEvent } from '../../src/core/access-event.js';
 import type { AccessEventSource, EventLookup, SearchedRange } from '../../src/core/ports.js';
 import { createRedisConnection, type RedisConnection } from '../../src/redis-connection.js';
-import {
-  freePort,
-  REDIS_SERVER_INSTALLED,
-  type RedisServer,
-  startRedisServer,
-} from '../helpers/redis-server.js';
+import { freePort, REDIS_SERVER_INSTALLED, type RedisPair, startRedisPair } from '../helpers/redis-server.js';
 
 const suite = REDIS_SERVER_INSTALLED ? describe : describe.skip;
 const title = REDIS_SERVER_INSTALLED
@@ -70,25 +65,18 @@ function countingSource(delayMs = 60, failFirst = false) {
 }
 
 const options = { now: new Date('2026-01-02T00:00:00Z') };
-let server: RedisServer;
 let a: RedisConnection;
 let b: RedisConnection;
 let prefixes = 0;
 const prefix = () => `rows-${++prefixes}:`;
 
 suite(title, () => {
+  let pair: RedisPair | undefined;
   beforeAll(async () => {
-    server = await startRedisServer();
-    a = createRedisConnection(server.url, () => undefined);
-    b = createRedisConnection(server.url, () => undefined);
-    expect(await a.ready(5_000)).toBe(true);
-    expect(await b.ready(5_000)).toBe(true);
+    pair = await startRedisPair();
+    ({ a, b } = pair);
   });
-  afterAll(async () => {
-    a?.close();
-    b?.close();
-    await server?.stop();
-  });
+  afterAll(() => pair?.close());
 
   it('two replicas looking up one Ray ID at once send one upstream query and both get the row', async () => {
     const keyPrefix = prefix();

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
+import { createRedisConnection, type RedisConnection } from '../../src/redis-connection.js';
 
 /** Whether a real `redis-server` is installed here (CI installs it in .ci/run). */
 export const REDIS_SERVER_INSTALLED =
@@ -92,5 +93,33 @@ export async function startRedisServer(): Promise<RedisServer> {
     kill,
     restart: launch,
     stop: kill,
+  };
+}
+
+/** A real redis-server and two ready connections to it (two replicas), closed together. */
+export interface RedisPair {
+  server: RedisServer;
+  a: RedisConnection;
+  b: RedisConnection;
+  close(): Promise<void>;
+}
+
+/** Starts a server and connects twice; `log` receives the first connection's state lines. */
+export async function startRedisPair(
+  log: (entry: Record<string, unknown>) => void = () => undefined,
+): Promise<RedisPair> {
+  const server = await startRedisServer();
+  const a = createRedisConnection(server.url, log);
+  const b = createRedisConnection(server.url, () => undefined);
+  if (!(await a.ready(5_000)) || !(await b.ready(5_000))) throw new Error('redis connections not ready');
+  return {
+    server,
+    a,
+    b,
+    async close() {
+      a.close();
+      b.close();
+      await server.stop();
+    },
   };
 }

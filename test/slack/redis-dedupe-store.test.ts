@@ -4,8 +4,9 @@ import { createRedisDedupeStore } from '../../src/slack/redis-dedupe-store.js';
 import {
   freePort,
   REDIS_SERVER_INSTALLED,
+  type RedisPair,
   type RedisServer,
-  startRedisServer,
+  startRedisPair,
 } from '../helpers/redis-server.js';
 
 const suite = REDIS_SERVER_INSTALLED ? describe : describe.skip;
@@ -18,18 +19,12 @@ let a: RedisConnection;
 let b: RedisConnection;
 
 suite(title, () => {
+  let pair: RedisPair | undefined;
   beforeAll(async () => {
-    server = await startRedisServer();
-    a = createRedisConnection(server.url, () => undefined);
-    b = createRedisConnection(server.url, () => undefined);
-    expect(await a.ready(5_000)).toBe(true);
-    expect(await b.ready(5_000)).toBe(true);
+    pair = await startRedisPair();
+    ({ server, a, b } = pair);
   });
-  afterAll(async () => {
-    a?.close();
-    b?.close();
-    await server?.stop();
-  });
+  afterAll(() => pair?.close());
 
   it('claims a key once across replicas, with a TTL', async () => {
     const one = createRedisDedupeStore({ redis: a, keyPrefix: 'dd1:' });
