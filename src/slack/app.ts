@@ -119,6 +119,9 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
     // Both: without logLevel, Bolt sets its logger to info.
     logger,
     logLevel: LOG_LEVELS[options.logLevel],
+    // No listener reads `context.conversation`; Bolt's conversation store would still run (a cache
+    // lookup and a promise chain) on every request.
+    convoStore: false,
     ...(options.botIdentity ?? {}),
     // Own receivers: Bolt hands `clientOptions` to a Socket Mode client it builds itself, so the
     // short Web API retry policy below would also cut the reconnect short (issue 10, #2656). With
@@ -137,12 +140,13 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
     staffUserIds: options.staffUserIds ?? [],
     staffUsergroupId: options.staffUsergroupId,
   });
-  // An exact copy of a signed request (HTTP mode) is acknowledged and dropped: no second answer.
-  app.use(createReplayGuard(deps.dedupe));
-  // Every request passes here: count it, so shutdown can let in-flight answers finish.
+  // One global middleware (Bolt copies the arguments for each one, on every request). Every request
+  // passes here: it is counted, so shutdown can let in-flight answers finish, and an exact copy of a
+  // signed request (HTTP mode) is acknowledged and dropped: no second answer.
+  const replayGuard = createReplayGuard(deps.dedupe);
   const inFlight = new Set<Promise<void>>();
-  app.use(async ({ next }) => {
-    const work = next();
+  app.use(async (args) => {
+    const work = replayGuard(args);
     inFlight.add(work);
     try {
       await work;

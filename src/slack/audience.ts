@@ -14,16 +14,31 @@ export interface AudienceOptions {
   staffUsergroupId?: string | undefined;
   /** How long group membership and emails are trusted. */
   ttlMs?: number;
+  /** How long Slack's "no such user / not visible" answer is trusted (default 1 minute). */
+  negativeTtlMs?: number;
 }
+
+/**
+ * Slack answered and said no (`user_not_found`, `missing_scope`, …): asking again soon gives the
+ * same answer. A rate limit, an HTTP or network error is not an answer: the next lookup asks again.
+ */
+const isSlackAnswer = (error: unknown) =>
+  typeof error === 'object' &&
+  error !== null &&
+  'code' in error &&
+  error.code === 'slack_webapi_platform_error';
 
 /**
  * Staff and email lookups through the Slack Web API, cached with a TTL so each card costs no extra
  * Slack call; a failed lookup counts as "not staff" / "no email" (the card is redacted, never leaked).
+ * Concurrent lookups for one person share one `users.info` call (a burst of 200 commands from one
+ * person is one call, not 200 against a Tier 4 limit).
  */
 export function createSlackAudience(client: webApi.WebClient, options: AudienceOptions): Audience {
   const ttl = options.ttlMs ?? 10 * 60_000;
   const staff = new Set(options.staffUserIds);
-  const emails = new LRUCache<string, { email: string | undefined }>({ max: 10_000, ttl });
+  const negativeTtl = options.negativeTtlMs ?? 60_000;
+  const emails = new LRUCache<string, Promise<string | undefined>>({ max: 10_000, ttl });
   let group: { members: Promise<Set<string>>; at: number } | undefined;
 
   const groupMembers = (): Promise<Set<string>> => {
@@ -46,17 +61,19 @@ export function createSlackAudience(client: webApi.WebClient, options: AudienceO
     async isStaff(userId) {
       return staff.has(userId) || (await groupMembers()).has(userId);
     },
-    async emailOf(userId) {
+    emailOf(userId) {
       const cached = emails.get(userId);
-      if (cached) return cached.email;
-      try {
-        const response = await client.users.info({ user: userId });
-        const email = response.user?.profile?.email;
-        emails.set(userId, { email });
-        return email;
-      } catch {
-        return undefined;
-      }
+      if (cached) return cached;
+      const email = client.users.info({ user: userId }).then(
+        (response) => response.user?.profile?.email,
+        (error: unknown) => {
+          if (isSlackAnswer(error)) emails.set(userId, email, { ttl: negativeTtl });
+          else if (emails.get(userId) === email) emails.delete(userId);
+          return undefined;
+        },
+      );
+      emails.set(userId, email);
+      return email;
     },
   };
 }

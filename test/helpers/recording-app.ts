@@ -1,46 +1,44 @@
-import type { App } from '@slack/bolt';
 import { vi } from 'vitest';
+import {
+  createListenerRegistry,
+  type ListenerRegistry,
+} from '../../src/slack/listeners/listener-registry.js';
 
 /** A listener as Bolt calls it: one argument object; tests pass only what the listener reads. */
 type Handler = (args: Record<string, unknown>) => Promise<void>;
 
 /**
- * Stands in for a Bolt `App` in listener unit tests (the bolt-ts-starter-template style): it records
+ * Stands in for the app in listener unit tests (the bolt-ts-starter-template style): it records
  * each handler a `register*` function adds, by kind and by its id, so a test can call it directly
  * with fake `ack`/`respond`/`client`.
  */
 export interface RecordingApp {
-  app: App;
+  app: ListenerRegistry;
   /** The handler registered for `kind` (`command`, `shortcut`, `action`, `event`) under `id`. */
   handler(kind: 'command' | 'shortcut' | 'action' | 'event', id: string): Handler;
 }
 
-function idOf(constraint: unknown): string {
-  if (typeof constraint === 'string') return constraint;
-  if (constraint && typeof constraint === 'object' && 'callback_id' in constraint)
-    return String((constraint as { callback_id: unknown }).callback_id);
-  return String(constraint);
-}
-
 export function createRecordingApp(): RecordingApp {
   const handlers = new Map<string, Handler>();
+  // The real registry too, so a test also fails on an id registered twice.
+  const registry = createListenerRegistry();
   const record =
-    (kind: string) =>
-    (constraint: unknown, ...listeners: Handler[]) => {
-      const last = listeners.at(-1);
-      if (last) handlers.set(`${kind}:${idOf(constraint)}`, last);
+    <A extends unknown[]>(kind: string, add: (id: string, ...rest: A) => void) =>
+    (id: string, ...rest: A) => {
+      add(id, ...rest);
+      // Tests call a listener with only the arguments it reads.
+      handlers.set(`${kind}:${id}`, rest[0] as unknown as Handler);
     };
-  const fake = {
-    command: record('command'),
-    shortcut: record('shortcut'),
-    action: record('action'),
-    event: record('event'),
-    use: () => undefined,
-    error: () => undefined,
-  };
   return {
-    // The one cast in the test suite: a recording double for Bolt's heavily overloaded App type.
-    app: fake as unknown as App,
+    app: {
+      command: record('command', registry.command),
+      shortcut: record('shortcut', registry.shortcut),
+      action: record('action', registry.action),
+      event: (type, listener) => {
+        registry.event(type, listener);
+        handlers.set(`event:${type}`, listener as unknown as Handler);
+      },
+    },
     handler(kind, id) {
       const found = handlers.get(`${kind}:${id}`);
       if (!found) throw new Error(`no ${kind} handler registered for ${id}`);

@@ -28,4 +28,22 @@ describe('acks first', () => {
     const idle = createAckGate(10_000);
     await idle.acksFirst();
   });
+
+  it('stays shut between the reads of one burst: work waits until requests stopped arriving', async () => {
+    const gate = createAckGate(10_000, 30);
+    const first = gate.received();
+    let started = false;
+    const work = gate.acksFirst().then(() => {
+      started = true;
+    });
+    first();
+    // The next part of the burst arrives right after the first was answered.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = gate.received();
+    second();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(started).toBe(false);
+    await work;
+    expect(started).toBe(true);
+  });
 });

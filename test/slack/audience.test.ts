@@ -2,14 +2,24 @@ import type { webApi } from '@slack/bolt';
 import { describe, expect, it, vi } from 'vitest';
 import { createSlackAudience } from '../../src/slack/audience.js';
 
-function fakeClient(options: { members?: string[] | Error; emails?: Record<string, string> }) {
+/** What the Web API client throws when Slack answers `ok: false` (here `user_not_found`). */
+const platformError = () =>
+  Object.assign(new Error('An API error occurred: user_not_found'), { code: 'slack_webapi_platform_error' });
+
+function fakeClient(options: {
+  members?: string[] | Error;
+  emails?: Record<string, string>;
+  /** What users.info throws for a user without an email (default: Slack's user_not_found). */
+  failure?: () => Error;
+}) {
   const list = vi.fn(async () => {
     if (options.members instanceof Error) throw options.members;
     return { ok: true, users: options.members ?? [] };
   });
   const info = vi.fn(async ({ user }: { user: string }) => {
     const email = options.emails?.[user];
-    if (email === undefined) throw new Error('user_not_found');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (email === undefined) throw (options.failure ?? platformError)();
     return { ok: true, user: { profile: { email } } };
   });
   // A double for the two Web API methods the audience calls.
@@ -42,5 +52,33 @@ describe('Slack audience (who is staff, whose email)', () => {
     expect(await audience.emailOf('U0BOB')).toBe('bob@example.com');
     expect(info).toHaveBeenCalledTimes(1);
     expect(await audience.emailOf('U0NOBODY')).toBeUndefined();
+  });
+
+  it('asks Slack once for a burst of lookups of one person', async () => {
+    const { client, info } = fakeClient({ emails: { U0BOB: 'bob@example.com' } });
+    const audience = createSlackAudience(client, { staffUserIds: [] });
+    const emails = await Promise.all(Array.from({ length: 50 }, () => audience.emailOf('U0BOB')));
+    expect(new Set(emails)).toEqual(new Set(['bob@example.com']));
+    expect(info).toHaveBeenCalledTimes(1);
+  });
+
+  it('trusts Slack\'s "no such user" for a while, and retries after a rate limit or network error', async () => {
+    const { client, info } = fakeClient({});
+    const audience = createSlackAudience(client, { staffUserIds: [], negativeTtlMs: 40 });
+    await Promise.all([audience.emailOf('U0NOBODY'), audience.emailOf('U0NOBODY')]);
+    expect(await audience.emailOf('U0NOBODY')).toBeUndefined();
+    expect(info).toHaveBeenCalledTimes(1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await audience.emailOf('U0NOBODY')).toBeUndefined();
+    expect(info).toHaveBeenCalledTimes(2);
+
+    const flaky = fakeClient({
+      failure: () => Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error' }),
+    });
+    const retrying = createSlackAudience(flaky.client, { staffUserIds: [] });
+    await Promise.all([retrying.emailOf('U0BOB'), retrying.emailOf('U0BOB')]);
+    expect(flaky.info).toHaveBeenCalledTimes(1);
+    await retrying.emailOf('U0BOB');
+    expect(flaky.info).toHaveBeenCalledTimes(2);
   });
 });

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ACTION_IDS } from '../../src/slack/blocks/render-actions.js';
-import { registerListeners } from '../../src/slack/listeners/index.js';
+import { addListeners } from '../../src/slack/listeners/index.js';
+import { createListenerRegistry } from '../../src/slack/listeners/listener-registry.js';
 import { fakeSlackDeps } from '../helpers/slack-deps.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,25 +27,11 @@ const manifestSchema = z.object({
 });
 const manifest = manifestSchema.parse(parse(readFileSync(resolve(root, 'manifest.yml'), 'utf8')));
 
-/** Records what the listeners register, through the same Bolt methods a real App has. */
+/** What the listeners register, by kind. */
 function registered() {
-  const seen = {
-    commands: [] as string[],
-    shortcuts: [] as string[],
-    events: [] as string[],
-    actions: [] as string[],
-  };
-  const constraint = (c: unknown) =>
-    typeof c === 'string' ? c : String((c as { callback_id?: string }).callback_id);
-  const recorder = {
-    command: (name: string) => seen.commands.push(name),
-    shortcut: (c: unknown) => seen.shortcuts.push(constraint(c)),
-    event: (name: string) => seen.events.push(name),
-    action: (id: string) => seen.actions.push(id),
-    message: () => seen.events.push('message'),
-  };
-  registerListeners(recorder as unknown as App, fakeSlackDeps());
-  return seen;
+  const registry = createListenerRegistry();
+  addListeners(registry, fakeSlackDeps());
+  return registry.ids();
 }
 
 /** Bot events Slack delivers as one Bolt event name, and the scope each needs. */

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import type { RespondFn } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { context } from '../../blocks/compose.js';
 import { ACTION_IDS, renderCardActions } from '../../blocks/render-actions.js';
@@ -7,6 +7,7 @@ import { renderReport } from '../../blocks/render-report.js';
 import type { ListenerDependencies, Viewer } from '../../dependencies.js';
 import { lookUpFor } from '../../lookup.js';
 import { tsToDate } from '../../slack-message.js';
+import type { ListenerRegistry } from '../listener-registry.js';
 import { BUTTON_EXPIRED, BUTTON_FAILED, BUTTON_REFUSED } from './card-actions.js';
 
 export const ASK_NOT_OWN =
@@ -30,84 +31,81 @@ const sentNote = (channel: string, already: boolean): KnownBlock =>
  * the helpdesk requests channel (with *Details* for staff), however often it is clicked, and updates
  * the card to say so. Ownership is checked again by a fresh (cached) lookup for the clicker.
  */
-export function registerAskHelpdesk(app: App, deps: ListenerDependencies): void {
-  app.action<BlockButtonAction>(
-    ACTION_IDS.askHelpdesk,
-    async ({ ack, action, body, respond, client, logger }) => {
-      await ack();
-      const decoded = deps.buttons.decode(ACTION_IDS.askHelpdesk, action.value);
-      if (!decoded.ok) {
-        logger.warn(`button ${ACTION_IDS.askHelpdesk} refused: ${decoded.reason} value`);
-        await tellClicker(respond, decoded.reason === 'tampered' ? BUTTON_REFUSED : BUTTON_EXPIRED).catch(
-          () => undefined,
-        );
+export function registerAskHelpdesk(listeners: ListenerRegistry, deps: ListenerDependencies): void {
+  listeners.action(ACTION_IDS.askHelpdesk, async ({ ack, action, body, respond, client, logger }) => {
+    await ack();
+    const decoded = deps.buttons.decode(ACTION_IDS.askHelpdesk, action.value);
+    if (!decoded.ok) {
+      logger.warn(`button ${ACTION_IDS.askHelpdesk} refused: ${decoded.reason} value`);
+      await tellClicker(respond, decoded.reason === 'tampered' ? BUTTON_REFUSED : BUTTON_EXPIRED).catch(
+        () => undefined,
+      );
+      return;
+    }
+    const channel = deps.helpdeskRequestsChannelId;
+    try {
+      if (!channel) {
+        await tellClicker(respond, ASK_NO_CHANNEL);
         return;
       }
-      const channel = deps.helpdeskRequestsChannelId;
-      try {
-        if (!channel) {
-          await tellClicker(respond, ASK_NO_CHANNEL);
-          return;
-        }
-        const value = decoded.value;
-        const viewer: Viewer = {
-          userId: body.user.id,
-          teamId: body.team?.id ?? body.user.team_id,
-          channelId: body.channel?.id,
-          surface: 'button',
-        };
-        const { report, ownDenials } = await lookUpFor(
-          deps,
-          viewer,
-          { text: value.r, anchor: tsToDate(value.a) },
-          { kind: 'private' },
-        );
-        const result = report.results[0];
-        if (result?.outcome !== 'denied' || !ownDenials.has(result.rayId)) {
-          await tellClicker(respond, ASK_NOT_OWN);
-          return;
-        }
-        // One request per user and Ray ID, however often (or however fast) the button is pressed.
-        const fresh = await deps.dedupe.claim(`ask_helpdesk:${viewer.userId}:${result.rayId}`);
-        if (fresh) {
-          try {
-            await client.chat.postMessage({
-              channel,
-              ...renderHelpdeskRequest({
-                requesterId: viewer.userId,
-                result,
-                codec: deps.buttons,
-                anchorTs: value.a,
-              }),
-            });
-          } catch {
-            await tellClicker(
-              respond,
-              `I could not post in <#${channel}>. Post the Ray ID \`${result.rayId}\` there yourself, or ask an admin to invite @access-why.`,
-            );
-            return;
-          }
-        }
-        // The card again, its buttons minus this one, and the note.
-        const card = renderReport(report, {
-          now: deps.now(),
-          actions: (r) =>
-            renderCardActions(r, {
-              codec: deps.buttons,
-              threadTs: value.t,
-              anchorTs: value.a,
-              share: body.container.is_ephemeral === true && body.channel?.id !== undefined,
-            }),
-        });
-        await respond({
-          replace_original: true,
-          text: card.text,
-          blocks: [...card.blocks.slice(0, 49), sentNote(channel, !fresh)],
-        });
-      } catch (error) {
-        deps.onUnexpected(error);
-        await tellClicker(respond, BUTTON_FAILED).catch(() => undefined);
+      const value = decoded.value;
+      const viewer: Viewer = {
+        userId: body.user.id,
+        teamId: body.team?.id ?? body.user.team_id,
+        channelId: body.channel?.id,
+        surface: 'button',
+      };
+      const { report, ownDenials } = await lookUpFor(
+        deps,
+        viewer,
+        { text: value.r, anchor: tsToDate(value.a) },
+        { kind: 'private' },
+      );
+      const result = report.results[0];
+      if (result?.outcome !== 'denied' || !ownDenials.has(result.rayId)) {
+        await tellClicker(respond, ASK_NOT_OWN);
+        return;
       }
-    },
-  );
+      // One request per user and Ray ID, however often (or however fast) the button is pressed.
+      const fresh = await deps.dedupe.claim(`ask_helpdesk:${viewer.userId}:${result.rayId}`);
+      if (fresh) {
+        try {
+          await client.chat.postMessage({
+            channel,
+            ...renderHelpdeskRequest({
+              requesterId: viewer.userId,
+              result,
+              codec: deps.buttons,
+              anchorTs: value.a,
+            }),
+          });
+        } catch {
+          await tellClicker(
+            respond,
+            `I could not post in <#${channel}>. Post the Ray ID \`${result.rayId}\` there yourself, or ask an admin to invite @access-why.`,
+          );
+          return;
+        }
+      }
+      // The card again, its buttons minus this one, and the note.
+      const card = renderReport(report, {
+        now: deps.now(),
+        actions: (r) =>
+          renderCardActions(r, {
+            codec: deps.buttons,
+            threadTs: value.t,
+            anchorTs: value.a,
+            share: body.container.is_ephemeral === true && body.channel?.id !== undefined,
+          }),
+      });
+      await respond({
+        replace_original: true,
+        text: card.text,
+        blocks: [...card.blocks.slice(0, 49), sentNote(channel, !fresh)],
+      });
+    } catch (error) {
+      deps.onUnexpected(error);
+      await tellClicker(respond, BUTTON_FAILED).catch(() => undefined);
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
+import type { BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { divider } from '../../blocks/compose.js';
 import { checkBlockKitLimits } from '../../blocks/limits.js';
@@ -10,6 +10,7 @@ import type { ButtonValue } from '../../button-codec.js';
 import type { Destination, ListenerDependencies, Viewer } from '../../dependencies.js';
 import { askableDenials, lookUpFor } from '../../lookup.js';
 import { tsToDate } from '../../slack-message.js';
+import type { ListenerRegistry } from '../listener-registry.js';
 
 interface ButtonContext {
   value: ButtonValue;
@@ -77,9 +78,9 @@ const tellClicker = (respond: RespondFn, text: string) =>
  * for the clicker, and answers. What the answer shows is judged by the clicker and the channel the
  * click came from — never by anything inside the button value.
  */
-export function registerCardActions(app: App, deps: ListenerDependencies): void {
+export function registerCardActions(listeners: ListenerRegistry, deps: ListenerDependencies): void {
   const on = (actionId: string, handle: (context: ButtonContext) => Promise<void>) =>
-    app.action<BlockButtonAction>(actionId, async ({ ack, action, body, respond, client, logger }) => {
+    listeners.action(actionId, async ({ ack, action, body, respond, client, logger }) => {
       await ack();
       const decoded = deps.buttons.decode(actionId, action.value);
       if (!decoded.ok) {

@@ -1,18 +1,18 @@
-import type { App } from '@slack/bolt';
 import { renderCardActions } from '../../blocks/render-actions.js';
 import { renderHelp } from '../../blocks/render-help.js';
 import { renderReport } from '../../blocks/render-report.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { askableDenials, lookUpFor } from '../../lookup.js';
 import { replyPrivately } from '../../reply-privately.js';
+import type { ListenerRegistry } from '../listener-registry.js';
 
 export const ACCESS_WHY_COMMAND = '/access-why';
 
 const HELP_WORDS = new Set(['', 'help', '-h', '--help', '?']);
 
 /** `/access-why <Ray ID or pasted 403 page>`: ack at once, then answer privately with a card. */
-export function registerAccessWhyCommand(app: App, deps: ListenerDependencies): void {
-  app.command(ACCESS_WHY_COMMAND, async ({ command, ack, respond, client, logger }) => {
+export function registerAccessWhyCommand(listeners: ListenerRegistry, deps: ListenerDependencies): void {
+  listeners.command(ACCESS_WHY_COMMAND, async ({ command, ack, respond, client, logger }) => {
     if (HELP_WORDS.has(command.text.trim().toLowerCase())) {
       await ack({ response_type: 'ephemeral', ...renderHelp() });
       return;

@@ -1,15 +1,15 @@
-import type { App } from '@slack/bolt';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { readImages } from '../../images/message-images.js';
 import { messageText } from '../../message-text.js';
 import { toHumanPost } from '../../slack-message.js';
 import { replyInThread } from '../../thread-reply.js';
+import type { ListenerRegistry } from '../listener-registry.js';
 
 /**
  * New posts with Ray IDs in helpdesk channels, and @-mentions anywhere, get one threaded answer —
  * once, even when Slack re-delivers the event or sends both a message and an app_mention for it.
  */
-export function registerHelpdeskMessages(app: App, deps: ListenerDependencies): void {
+export function registerHelpdeskMessages(listeners: ListenerRegistry, deps: ListenerDependencies): void {
   const answer = async (
     surface: 'helpdesk_thread' | 'mention',
     event: unknown,
@@ -37,12 +37,12 @@ export function registerHelpdeskMessages(app: App, deps: ListenerDependencies): 
     });
   };
 
-  app.event('message', async ({ event, body, context, client }) => {
+  listeners.event('message', async ({ event, body, context, client }) => {
     if (!('channel' in event) || !deps.helpdeskChannelIds.has(event.channel)) return;
     await answer('helpdesk_thread', event, body.event_id, body.team_id, context.botUserId, client);
   });
 
-  app.event('app_mention', async ({ event, body, context, client }) => {
+  listeners.event('app_mention', async ({ event, body, context, client }) => {
     await answer('mention', event, body.event_id, body.team_id, context.botUserId, client);
   });
 }

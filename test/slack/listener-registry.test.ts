@@ -1,0 +1,119 @@
+import { App } from '@slack/bolt';
+import { describe, expect, it, vi } from 'vitest';
+import { registerListeners } from '../../src/slack/listeners/index.js';
+import { createListenerRegistry } from '../../src/slack/listeners/listener-registry.js';
+import { fakeSlackDeps } from '../helpers/slack-deps.js';
+
+/** A real Bolt app (no receiver started; identity given, so no auth.test call). */
+function boltApp() {
+  return new App({ token: 'xoxb-registry-test', signingSecret: 'unused', botId: 'B0TEST', botUserId: 'U0TEST' });
+}
+
+/** Feeds one payload through Bolt's own dispatch, as its receivers do. */
+async function deliver(app: App, body: Record<string, unknown>) {
+  const ack = vi.fn(async () => undefined);
+  await app.processEvent({ body, ack });
+  return ack;
+}
+
+const button = (actionId: string) => ({
+  type: 'block_actions',
+  team: { id: 'T1' },
+  user: { id: 'U1', team_id: 'T1' },
+  container: { type: 'message' },
+  actions: [{ type: 'button', action_id: actionId, block_id: 'b', value: 'v', action_ts: '1' }],
+  response_url: 'http://127.0.0.1:9/response',
+  trigger_id: 't',
+});
+
+describe('listener registry', () => {
+  it('gives Bolt one listener per payload kind for all of the app', () => {
+    const calls: string[] = [];
+    const recorder = {
+      command: () => calls.push('command'),
+      shortcut: () => calls.push('shortcut'),
+      action: () => calls.push('action'),
+      event: () => calls.push('event'),
+    };
+    const registry = createListenerRegistry();
+    registry.action('a', async () => undefined);
+    registry.action('b', async () => undefined);
+    registry.event('message', async () => undefined);
+    registry.event('app_mention', async () => undefined);
+    registry.mount(recorder);
+    expect(calls.sort()).toEqual(['action', 'event']);
+  });
+
+  it('the whole app: a dozen listeners, four Bolt listeners', () => {
+    const app = boltApp();
+    const listenerCount = () => (app as unknown as { listeners: unknown[] }).listeners.length;
+    const before = listenerCount();
+    const registry = registerListeners(app, fakeSlackDeps());
+    const ids = registry.ids();
+    const total = ids.commands.length + ids.shortcuts.length + ids.actions.length + ids.events.length;
+    expect(total).toBeGreaterThanOrEqual(12);
+    expect(listenerCount() - before).toBe(4);
+  });
+
+  it('dispatches each payload to the listener of its id, through Bolt', async () => {
+    const app = boltApp();
+    const registry = createListenerRegistry();
+    const seen: string[] = [];
+    registry.action('first', async ({ ack, action }) => {
+      await ack();
+      seen.push(`first:${action.value}`);
+    });
+    registry.action('second', async ({ ack }) => {
+      await ack();
+      seen.push('second');
+    });
+    registry.command('/thing', async ({ ack, command }) => {
+      await ack();
+      seen.push(`command:${command.text}`);
+    });
+    registry.event('app_mention', async ({ event }) => {
+      seen.push(`mention:${event.text}`);
+    });
+    registry.mount(app);
+    expect((await deliver(app, button('second'))).mock.calls).toHaveLength(1);
+    await deliver(app, button('first'));
+    await deliver(app, {
+      command: '/thing',
+      text: 'hello',
+      team_id: 'T1',
+      user_id: 'U1',
+      channel_id: 'C1',
+      response_url: 'http://127.0.0.1:9/response',
+      trigger_id: 't',
+    });
+    await deliver(app, {
+      type: 'event_callback',
+      team_id: 'T1',
+      event_id: 'Ev1',
+      event: { type: 'app_mention', text: 'hi', user: 'U1', channel: 'C1', ts: '1.2', event_ts: '1.2' },
+    });
+    expect(seen).toEqual(['second', 'first:v', 'command:hello', 'mention:hi']);
+  });
+
+  it('matches ids exactly: a longer id, a prefix or a pattern-like id reaches nobody', async () => {
+    const app = boltApp();
+    const registry = createListenerRegistry();
+    const seen: string[] = [];
+    registry.action('show.details', async ({ ack }) => {
+      await ack();
+      seen.push('show.details');
+    });
+    registry.mount(app);
+    for (const id of ['show.details_x', 'show', 'showXdetails', 'x_show.details'])
+      await deliver(app, button(id)).catch(() => undefined);
+    expect(seen).toEqual([]);
+    await deliver(app, button('show.details'));
+    expect(seen).toEqual(['show.details']);
+  });
+
+  it('refuses a second listener for the same id', () => {
+    const registry = createListenerRegistry();
+    registry.command('/x', async () => undefined);
+    expect(() => registry.command('/x', async () => undefined)).toThrow(/registered already/);
+  });
+});
