@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import dotenv from 'dotenv';
 import {
@@ -179,6 +180,9 @@ export async function startBot(
   });
   // Aborted at the drain deadline: lookups still running answer "interrupted" at once.
   const shutdown = new AbortController();
+  // Every lookup in flight listens on it (and stops listening when done): a burst of 200 is no leak,
+  // and Node's "possible EventTarget memory leak" warning after 10 would only alarm operators.
+  setMaxListeners(0, shutdown.signal);
   const slack = createSlackApp(
     {
       ...config.slack,

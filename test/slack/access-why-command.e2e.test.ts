@@ -110,6 +110,28 @@ describe('/access-why end to end (HTTP mode, signed requests, loopback Slack and
     expect(JSON.stringify(card.blocks)).toContain(event.cfRayId);
   });
 
+  it('answers a burst of 40 commands at once, each with its card, without a process warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      // Slow answers, so all 40 lookups are in flight together.
+      h.standIn.injectFault({ kind: 'delay', ms: 300, target: 'graphql', times: 1000 });
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          ask(`Ray ID: ${(0x7a00_0000_0000_0000n + BigInt(i)).toString(16)}`),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+      expect(answers.every((a) => a.card.text.length > 0)).toBe(true);
+      // One users.info for the one asker, however many of their commands arrive together.
+      expect(h.slack.requests.filter((r) => r.path === '/api/users.info').length).toBeLessThanOrEqual(1);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('explains usage for an empty command and for help, in the ack itself', async () => {
     for (const text of ['', 'help']) {
       const response = await postSlashCommand(h.url, SIGNING_SECRET, text, h.slack.responseUrl('help'));

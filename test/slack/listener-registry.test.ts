@@ -6,7 +6,12 @@ import { fakeSlackDeps } from '../helpers/slack-deps.js';
 
 /** A real Bolt app (no receiver started; identity given, so no auth.test call). */
 function boltApp() {
-  return new App({ token: 'xoxb-registry-test', signingSecret: 'unused', botId: 'B0TEST', botUserId: 'U0TEST' });
+  return new App({
+    token: 'xoxb-registry-test',
+    signingSecret: 'unused',
+    botId: 'B0TEST',
+    botUserId: 'U0TEST',
+  });
 }
 
 /** Feeds one payload through Bolt's own dispatch, as its receivers do. */
