@@ -122,6 +122,9 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackDependencies
     // No listener reads `context.conversation`; Bolt's conversation store would still run (a cache
     // lookup and a promise chain) on every request.
     convoStore: false,
+    // Every request would pass Bolt's ignoreSelf middleware; the listener registry applies the same
+    // rule to the events it dispatches, the only payloads it concerns.
+    ignoreSelf: false,
     ...(options.botIdentity ?? {}),
     // Own receivers: Bolt hands `clientOptions` to a Socket Mode client it builds itself, so the
     // short Web API retry policy below would also cut the reconnect short (issue 10, #2656). With

@@ -100,6 +100,31 @@ describe('listener registry', () => {
     expect(seen).toEqual(['second', 'first:v', 'command:hello', 'mention:hi']);
   });
 
+  it("drops events by the bot's own user, as Bolt's ignoreSelf would (the app turns it off)", async () => {
+    const app = new App({
+      token: 'xoxb-registry-test',
+      signingSecret: 'unused',
+      botId: 'B0TEST',
+      botUserId: 'U0TEST',
+      ignoreSelf: false,
+    });
+    const registry = createListenerRegistry();
+    const seen: string[] = [];
+    registry.event('app_mention', async ({ event }) => {
+      seen.push(event.user ?? '');
+    });
+    registry.mount(app);
+    const mention = (user: string) => ({
+      type: 'event_callback',
+      team_id: 'T1',
+      event_id: `Ev-${user}`,
+      event: { type: 'app_mention', text: 'hi', user, channel: 'C1', ts: '1.2', event_ts: '1.2' },
+    });
+    await deliver(app, mention('U0TEST'));
+    await deliver(app, mention('U0HUMAN'));
+    expect(seen).toEqual(['U0HUMAN']);
+  });
+
   it('matches ids exactly: a longer id, a prefix or a pattern-like id reaches nobody', async () => {
     const app = boltApp();
     const registry = createListenerRegistry();

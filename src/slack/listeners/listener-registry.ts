@@ -40,7 +40,10 @@ export interface RegisteredIds {
 export interface MountableRegistry extends ListenerRegistry {
   /** What was registered, by kind (the manifest test compares it with `manifest.yml`). */
   ids(): RegisteredIds;
-  /** Registers one Bolt listener per kind that has any, matching exactly the ids registered. */
+  /**
+   * Registers one Bolt listener per kind that has any, matching exactly the ids registered. Events
+   * by the bot's own user are dropped (the app turns Bolt's `ignoreSelf` middleware off).
+   */
   mount(app: Pick<App, 'command' | 'shortcut' | 'action' | 'event'>): void;
 }
 
@@ -84,7 +87,14 @@ export function createListenerRegistry(): MountableRegistry {
           async (args) => actions.get(args.action.action_id)?.(args),
         );
       if (events.size > 0)
-        app.event(exactly(events.keys()), async (args) => events.get(args.event.type)?.(args));
+        app.event(exactly(events.keys()), async (args) => {
+          // Bolt's `ignoreSelf` rule, here instead of in a global middleware that every request
+          // would pass through (the App is built with `ignoreSelf: false`): an event by the bot's own
+          // user is not for it. Its own posts (`bot_id`) are dropped by the message listener.
+          const { botUserId } = args.context;
+          if (botUserId !== undefined && 'user' in args.event && args.event.user === botUserId) return;
+          await events.get(args.event.type)?.(args);
+        });
     },
   };
 }
