@@ -32,32 +32,17 @@ const button = (actionId: string) => ({
 });
 
 describe('listener registry', () => {
-  it('gives Bolt one listener per payload kind for all of the app', () => {
-    const calls: string[] = [];
-    const recorder = {
-      command: () => calls.push('command'),
-      shortcut: () => calls.push('shortcut'),
-      action: () => calls.push('action'),
-      event: () => calls.push('event'),
-    };
-    const registry = createListenerRegistry();
-    registry.action('a', async () => undefined);
-    registry.action('b', async () => undefined);
-    registry.event('message', async () => undefined);
-    registry.event('app_mention', async () => undefined);
-    registry.mount(recorder);
-    expect(calls.sort()).toEqual(['action', 'event']);
-  });
-
-  it('the whole app: a dozen listeners, four Bolt listeners', () => {
+  it('the whole app: a dozen listeners, no Bolt listener chain — one global middleware dispatches', () => {
     const app = boltApp();
-    const listenerCount = () => (app as unknown as { listeners: unknown[] }).listeners.length;
-    const before = listenerCount();
+    const internals = app as unknown as { listeners: unknown[]; middleware: unknown[] };
+    const listenersBefore = internals.listeners.length;
+    const middlewareBefore = internals.middleware.length;
     const registry = registerListeners(app, fakeSlackDeps());
     const ids = registry.ids();
     const total = ids.commands.length + ids.shortcuts.length + ids.actions.length + ids.events.length;
     expect(total).toBeGreaterThanOrEqual(12);
-    expect(listenerCount() - before).toBe(4);
+    expect(internals.listeners.length - listenersBefore).toBe(0);
+    expect(internals.middleware.length - middlewareBefore).toBe(1);
   });
 
   it('dispatches each payload to the listener of its id, through Bolt', async () => {
@@ -139,6 +124,24 @@ describe('listener registry', () => {
     expect(seen).toEqual([]);
     await deliver(app, button('show.details'));
     expect(seen).toEqual(['show.details']);
+  });
+
+  it('passes a payload it has no listener for on to Bolt (next)', async () => {
+    const app = boltApp();
+    const registry = createListenerRegistry();
+    const seen: string[] = [];
+    registry.action('mine', async ({ ack }) => {
+      await ack();
+      seen.push('registry');
+    });
+    registry.mount(app);
+    app.action('theirs', async ({ ack }) => {
+      await ack();
+      seen.push('bolt');
+    });
+    await deliver(app, button('theirs'));
+    await deliver(app, button('mine'));
+    expect(seen).toEqual(['bolt', 'registry']);
   });
 
   it('refuses a second listener for the same id', () => {

@@ -24,7 +24,7 @@ export function addListeners(listeners: ListenerRegistry, deps: ListenerDependen
   registerExplainFromHome(listeners, deps);
 }
 
-/** Adds every listener to the app: one Bolt listener per payload kind, dispatching by id. */
+/** Adds every listener to the app, behind one global middleware that dispatches by payload id. */
 export function registerListeners(app: App, deps: ListenerDependencies): MountableRegistry {
   const registry = createListenerRegistry();
   addListeners(registry, deps);
