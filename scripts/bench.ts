@@ -575,11 +575,14 @@ async function burstPhase(): Promise<void> {
   ] as const) {
     const p50 = percentile(b.acks, 50);
     const p99 = percentile(b.acks, 99);
+    const slowest = Math.max(...b.acks);
     rows.push({
-      metric: `ack p50 / p99, ${CONCURRENCY} at once, ${how}`,
-      measured: `${round(p50)} / ${round(p99)} ms`,
-      target: target ? 'p99 ≤ 100 ms' : '—',
-      pass: target ? p99 <= 100 : null,
+      metric: `ack p50 / p99 / max, ${CONCURRENCY} at once, ${how}`,
+      measured: `${round(p50)} / ${round(p99)} / ${round(slowest)} ms`,
+      // Slack shows the user an error when a command is not acknowledged within 3 seconds
+      // (docs.slack.dev/tools/bolt-python/concepts/acknowledge: "you only have 3 seconds to respond").
+      target: target ? "every ack < 3000 ms (Slack's deadline)" : '—',
+      pass: target ? slowest < 3000 : null,
       value: p99,
     });
   }
