@@ -470,6 +470,9 @@ console.log(
 );
 const benchStarted = performance.now();
 const ratio = (ms: number) => (LATENCY_MS > 0 ? ms / LATENCY_MS : Number.NaN);
+/** One measured upstream round trip (injected latency + the stand-in's own work), once measured. */
+const measuredRoundTripMs = () =>
+  typeof details.measuredRoundTripMs === 'number' ? details.measuredRoundTripMs : LATENCY_MS;
 
 /** extractRayIds on 1 MB and 10 MB pastes. */
 async function extractionPhase(): Promise<void> {
@@ -617,7 +620,7 @@ async function cardsPhase(): Promise<void> {
   const worst = (t: Timed[]) => round(ratio(Math.max(...t.map((x) => x.cardMs))), 2);
   // The stand-in's own work per call, subtracted: the card over one measured round trip (injected
   // latency + the stand-in's execution), which is what a round trip costs the bot here.
-  const rtt = typeof details.measuredRoundTripMs === 'number' ? details.measuredRoundTripMs : LATENCY_MS;
+  const rtt = measuredRoundTripMs();
   const overRtt = (ms: number) => ms / rtt;
   const measuredRtt = (ms: number) => `${round(overRtt(ms), 2)}× the measured round trip of ${round(rtt)} ms`;
   rows.push({
@@ -838,6 +841,7 @@ async function replicasPhase(): Promise<void> {
     return;
   }
   const r = await replicas();
+  const rtt = measuredRoundTripMs();
   const cardMs = (t: Timed[]) => median(t.map((x) => x.cardMs));
   const aloneMs = cardMs(r.warmAlone);
   const sharedMs = cardMs(r.warmShared);
@@ -859,10 +863,11 @@ async function replicasPhase(): Promise<void> {
   });
   rows.push({
     metric: 'two replicas on Redis: card, warm (median)',
-    measured: `${round(sharedMs)} ms = ${round(ratio(sharedMs), 2)}× RTT (one replica without Redis: ${round(aloneMs)} ms)`,
-    target: '≤ 1.1× RTT',
-    pass: ratio(sharedMs) <= 1.1,
-    value: ratio(sharedMs),
+    measured: `${round(sharedMs)} ms = ${round(ratio(sharedMs), 2)}× RTT, ${round(sharedMs / rtt, 2)}× the measured round trip (one replica without Redis: ${round(aloneMs)} ms)`,
+    // As the single bot's warm card: over one measured round trip (the stand-in's own work subtracted).
+    target: '≤ 1.1× the measured round trip',
+    pass: sharedMs / rtt <= 1.1,
+    value: sharedMs / rtt,
   });
   rows.push({
     metric: 'Redis cost per lookup',
