@@ -7,7 +7,7 @@
 // Cloudflare stand-in with an injected latency per upstream call and a fake Slack, then prints a
 // table (and writes bench-results.json) of ack latency, time to card, upstream calls per card,
 // extraction time and memory, each against its target. Not a test: figures depend on the machine.
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -27,6 +27,17 @@ import type { ExtractionTimes } from './bench-extraction.js';
 import type { LoadInput, LoadOutput } from './bench-load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Where `npm run build` puts the compiled bench children (and the bot they start). */
+const BUILT_SCRIPTS = join(here, '..', 'dist', 'scripts');
+// The bot and the bare Bolt app run compiled, as `npm start` runs the bot: build them first.
+execFileSync(
+  process.execPath,
+  [join(here, '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+  {
+    cwd: join(here, '..'),
+    stdio: 'inherit',
+  },
+);
 
 const { values: flags } = parseArgs({
   options: {
@@ -91,7 +102,8 @@ const rows: Row[] = [];
 const details: Record<string, unknown> = {};
 
 // ---------------------------------------------------------------------------------------------
-// The bot under test: startBot in a child process (scripts/bench-bot.ts), so the load generator and the
+// The bot under test: startBot in a child process (scripts/bench-bot.ts, compiled as `npm start` runs
+// the bot, so no TypeScript loader thread shares its memory), so the load generator and the
 // stand-ins here do not share its event loop, and its memory is its own.
 
 let slack: FakeSlack;
@@ -129,8 +141,8 @@ async function startTheBot(
   target: CloudflareStandIn = standIn,
   extraEnv: Record<string, string> = {},
 ): Promise<BotProcess> {
-  const child: ChildProcess = fork(join(here, 'bench-bot.ts'), [], {
-    execArgv: ['--expose-gc', '--import', 'tsx', ...BOT_NODE_OPTIONS],
+  const child: ChildProcess = fork(join(BUILT_SCRIPTS, 'bench-bot.js'), [], {
+    execArgv: ['--expose-gc', ...BOT_NODE_OPTIONS],
     env: {
       ...process.env,
       SLACK_BOT_TOKEN: 'xoxb-bench-bot-token',
@@ -466,7 +478,7 @@ console.log(
 );
 console.log(
   `Injected latency per upstream call (RTT): ${LATENCY_MS} ms; ${CONCURRENCY} concurrent commands; ${SAMPLES} samples; ` +
-    `bot in its own process${BOT_NODE_OPTIONS.length > 0 ? ` with ${BOT_NODE_OPTIONS.join(' ')}` : ''}\n`,
+    `bot compiled (dist/, as npm start runs it) in its own process${BOT_NODE_OPTIONS.length > 0 ? ` with ${BOT_NODE_OPTIONS.join(' ')}` : ''}\n`,
 );
 const benchStarted = performance.now();
 const ratio = (ms: number) => (LATENCY_MS > 0 ? ms / LATENCY_MS : Number.NaN);
@@ -507,8 +519,8 @@ async function extractionPhase(): Promise<void> {
 
 /** The same burst against a bare Bolt app that only acks (same Node flags): the floor for the ack path. */
 async function bareBurst(concurrency: number, reuseConnections: boolean): Promise<number[]> {
-  const child = fork(join(here, 'bench-bare-bolt.ts'), [], {
-    execArgv: ['--import', 'tsx', ...BOT_NODE_OPTIONS],
+  const child = fork(join(BUILT_SCRIPTS, 'bench-bare-bolt.js'), [], {
+    execArgv: BOT_NODE_OPTIONS,
     env: { ...process.env, SLACK_SIGNING_SECRET: SIGNING_SECRET },
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });

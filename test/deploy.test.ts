@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from './helpers/spawn-bot.js';
+import { PROJECT_ROOT, startCommand as npmStart } from './helpers/spawn-bot.js';
 
 const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
 /** `npm start`'s command, split into words: what every supervisor must run directly. */
-const startCommand = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start.split(
-  /\s+/,
-);
+const startCommand = npmStart();
 
 describe('supervisor files run what `npm start` runs, with node as the signalled process', () => {
   it('Dockerfile: CMD is the exec form of the start command (no npm, no shell)', () => {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -14,16 +15,29 @@ export interface SpawnedBot {
   kill(): void;
 }
 
+/** `npm start`'s command as words (`node`, its flags, the compiled entry point). */
+export function startCommand(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    }
+  ).scripts;
+  return scripts.start.split(/\s+/);
+}
+
 /**
- * Starts the bot as `npm start` does — the same node command, run directly (npm would not forward
- * SIGTERM) — with only the given environment (no .env: cwd has none that matters, dotenv is quiet).
+ * Starts the bot as `npm start` does — the same node command on the compiled bot (the suite's global
+ * setup builds dist/), run directly (npm would not forward SIGTERM) — with only the given
+ * environment (no .env: cwd has none that matters, dotenv is quiet).
  */
 export function spawnBot(env: Record<string, string>): SpawnedBot {
-  const child = spawn(
-    process.execPath,
-    ['--max-old-space-size=128', '--max-semi-space-size=2', '--import', 'tsx', 'src/main.ts'],
-    { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const [node, ...args] = startCommand();
+  if (node !== 'node') throw new Error(`npm start does not run node: ${node}`);
+  const child = spawn(process.execPath, args, {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
