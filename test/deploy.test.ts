@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, startCommand as npmStart } from './helpers/spawn-bot.js';
+import { startCommand as npmStart, PROJECT_ROOT } from './helpers/spawn-bot.js';
 
 const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
 /** `npm start`'s command, split into words: what every supervisor must run directly. */
