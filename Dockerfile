@@ -41,4 +41,4 @@ STOPSIGNAL SIGTERM
 # signals, so `CMD ["npm", "start"]` would be killed mid-answer. test/deploy.test.ts keeps this in
 # step with package.json. The bot handles SIGTERM/SIGINT itself; `docker run --init` (tini) is
 # optional and only adds zombie reaping.
-CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=2", "dist/src/main.js"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "dist/src/main.js"]

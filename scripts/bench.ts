@@ -69,7 +69,7 @@ const ACK_ROUNDS = Math.max(1, setting(flags['ack-rounds'], process.env.BENCH_AC
 const BOT_NODE_OPTIONS = (
   flags['bot-node-options'] ??
   process.env.BENCH_BOT_NODE_OPTIONS ??
-  '--max-old-space-size=128 --max-semi-space-size=2'
+  '--max-old-space-size=128 --max-semi-space-size=4'
 )
   .split(/\s+/)
   .filter(Boolean);
