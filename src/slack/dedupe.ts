@@ -7,6 +7,8 @@ import { LRUCache } from 'lru-cache';
 export interface DedupeStore {
   /** True the first time a key is seen within the TTL, false for every repeat. */
   claim(key: string): Promise<boolean>;
+  /** Forgets a claim whose work failed, so the next attempt may do it (e.g. a post Slack refused). */
+  release(key: string): Promise<void>;
 }
 
 /** In-memory store: bounded, keys expire after `ttlMs` (default 15 minutes, above Slack's retry span). */
@@ -17,6 +19,9 @@ export function createMemoryDedupeStore(options: { ttlMs?: number; max?: number 
       if (seen.has(key)) return false;
       seen.set(key, true);
       return true;
+    },
+    async release(key) {
+      seen.delete(key);
     },
   };
 }

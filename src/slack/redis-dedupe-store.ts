@@ -38,5 +38,10 @@ export function createRedisDedupeStore(options: RedisDedupeStoreOptions): Dedupe
         return fresh;
       }
     },
+    async release(key) {
+      await local.release(key);
+      // A failed DEL leaves the claim to expire with its TTL: one retry refused, never a duplicate.
+      await redis.call('DEL', prefix + key).catch(() => undefined);
+    },
   };
 }

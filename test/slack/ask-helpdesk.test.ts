@@ -126,4 +126,14 @@ describe('Ask the helpdesk', () => {
     await click();
     expect(JSON.stringify(args.respond.mock.calls)).toContain(`Post the Ray ID \`${RAY}\` there yourself`);
   });
+
+  it('after a failed post the next click posts the request (the claim is released)', async () => {
+    const { args, click } = clicker(depsFor(SUBJECT));
+    args.client.chat.postMessage.mockRejectedValueOnce(new Error('not_in_channel'));
+    await click();
+    await click();
+    expect(args.client.chat.postMessage).toHaveBeenCalledTimes(2);
+    await click();
+    expect(args.client.chat.postMessage).toHaveBeenCalledTimes(2);
+  });
 });

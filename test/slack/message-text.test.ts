@@ -67,4 +67,11 @@ describe('memory dedupe store', () => {
     expect(await store.claim('Ev1')).toBe(false);
     expect(await store.claim('Ev2')).toBe(true);
   });
+
+  it('forgets a released key', async () => {
+    const store = createMemoryDedupeStore();
+    expect(await store.claim('Ev1')).toBe(true);
+    await store.release('Ev1');
+    expect(await store.claim('Ev1')).toBe(true);
+  });
 });

@@ -38,6 +38,15 @@ suite(title, () => {
     expect(ttl).toBeLessThanOrEqual(900);
   });
 
+  it('a released claim can be claimed again, on any replica', async () => {
+    const one = createRedisDedupeStore({ redis: a, keyPrefix: 'dd3:' });
+    const two = createRedisDedupeStore({ redis: b, keyPrefix: 'dd3:' });
+    expect(await one.claim('ask_helpdesk:U1:r')).toBe(true);
+    await one.release('ask_helpdesk:U1:r');
+    expect(await two.claim('ask_helpdesk:U1:r')).toBe(true);
+    expect(await one.claim('ask_helpdesk:U1:r')).toBe(false);
+  });
+
   it('only one of many concurrent claims of one key wins', async () => {
     const stores = [a, b].map((redis) => createRedisDedupeStore({ redis, keyPrefix: 'dd2:' }));
     const claims = await Promise.all(

@@ -67,7 +67,8 @@ export function registerAskHelpdesk(listeners: ListenerRegistry, deps: ListenerD
         return;
       }
       // One request per user and Ray ID, however often (or however fast) the button is pressed.
-      const fresh = await deps.dedupe.claim(`ask_helpdesk:${viewer.userId}:${result.rayId}`);
+      const claimKey = `ask_helpdesk:${viewer.userId}:${result.rayId}`;
+      const fresh = await deps.dedupe.claim(claimKey);
       if (fresh) {
         try {
           await client.chat.postMessage({
@@ -80,6 +81,8 @@ export function registerAskHelpdesk(listeners: ListenerRegistry, deps: ListenerD
             }),
           });
         } catch {
+          // Nothing was posted: the next click may try again.
+          await deps.dedupe.release(claimKey);
           await tellClicker(
             respond,
             `I could not post in <#${channel}>. Post the Ray ID \`${result.rayId}\` there yourself, or ask an admin to invite @access-why.`,
