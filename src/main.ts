@@ -208,8 +208,9 @@ export async function startBot(
       dedupe: redis ? createRedisDedupeStore({ redis }) : createMemoryDedupeStore(),
       checkConfiguration,
       images,
+      // One deadline for both of its requests (user, then their failed logins), on the viewer's share.
       recentFailedLogins: (email, max, spender) =>
-        ownFailedLogins.recentFailedLoginsForEmail(email, max, cloudflare.forLookup(spender).scope),
+        ownFailedLogins.recentFailedLoginsForEmail(email, max, cloudflare.guard.newScope(spender)),
       audit: (entry) => log(JSON.stringify(entry)),
       // Only the error's name and code: messages of HTTP client errors can quote requests.
       onUnexpected: (error) =>

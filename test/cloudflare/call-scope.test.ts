@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createBatchingEventSource } from '../../src/cloudflare/batching-event-source.js';
 import { createCachingEventSource } from '../../src/cloudflare/caching-event-source.js';
 import { createConfigurationProbe } from '../../src/cloudflare/config-check.js';
+import { createFailedLoginsByEmail } from '../../src/cloudflare/failed-logins-by-email.js';
 import { createCloudflareHttp } from '../../src/cloudflare/http.js';
 import { type CloudflareAdapters, createCloudflareAdapters } from '../../src/cloudflare/index.js';
 import {
@@ -100,17 +101,18 @@ describe('the spender reaches every call of a lookup', () => {
     const report = await explainRayIds(
       { events, directory, now: () => new Date() },
       {
-        text: `${SAMPLE_RAY.notInInclude} ${SAMPLE_RAY.policyChanged} ${SAMPLE_RAY.identityLogOnly}`,
+        text: `${SAMPLE_RAY.ipListNotAllowed} ${SAMPLE_RAY.policyChanged} ${SAMPLE_RAY.identityLogOnly}`,
         requesterEmail: 'ann@example.com',
       },
     );
     expect(report.results.map((r) => r.outcome)).not.toContain('error');
     // Every part of the lookup went out: the settings and row queries, the enrichment wave, the
-    // identity log (a Ray ID analytics lacks) and the audit log (a policy changed since the denial).
+    // Gateway list behind an ip_list rule, the identity log (a Ray ID analytics lacks) and the audit log (a policy changed since the denial).
     expect(apis()).toEqual(['graphql', 'rest']);
     expect(paths().some((p) => p.endsWith('/logs/access_requests'))).toBe(true);
     expect(paths().some((p) => p.endsWith('/audit_logs'))).toBe(true);
     expect(paths().some((p) => /\/access\/apps\/[^/]+$/.test(p))).toBe(true);
+    expect(paths().some((p) => /\/gateway\/lists\/[^/]+\/items$/.test(p))).toBe(true);
     // One claim per request (no retries here), every one of them Ann's.
     expect(claims).toHaveLength(standIn.requests.length);
     expect(spenders()).toEqual([ANN.id]);
@@ -208,6 +210,34 @@ describe('the spender reaches every call of a lookup', () => {
     const [a, b] = await Promise.all([first, second]);
     expect(b.get(SAMPLE_RAY.blockPolicyMatched)).toEqual(a.get(SAMPLE_RAY.blockPolicyMatched));
     expect(claims).toEqual([{ api: 'graphql', spender: ANN.id }]);
+  });
+
+  it('the App Home’s own failed logins spend the viewer’s share, within the scope’s deadline', async () => {
+    const cf = cloudflare();
+    const http = createCloudflareHttp({ timeoutMs: 5_000 });
+    try {
+      const rest = createRestClient({
+        apiUrl: standIn.apiUrl,
+        apiToken: TOKEN,
+        fetch: http.fetch,
+        guard: cf.guard,
+      });
+      const own = createFailedLoginsByEmail(rest, standIn.dataset.accountId, { clock: () => cacheMs });
+      const email = standIn.dataset.users.find((u) => standIn.dataset.failedLogins[u.id])?.email ?? 'none';
+      const outcome = await own.recentFailedLoginsForEmail(email, 5, cf.guard.newScope(BOB));
+      expect(outcome.kind).toBe('found');
+      expect(claims).toHaveLength(2);
+      expect(spenders()).toEqual([BOB.id]);
+      reset();
+      const expired = cf.guard.newScope(BOB);
+      guardMs += DEADLINE_MS;
+      await expect(own.recentFailedLoginsForEmail('other@example.com', 5, expired)).rejects.toMatchObject({
+        code: 'upstream_timeout',
+      });
+      expect(standIn.requests).toHaveLength(0);
+    } finally {
+      await http.close();
+    }
   });
 });
 
