@@ -45,7 +45,7 @@ export interface UpstreamGuardOptions {
  * callers pass down to every function that calls `guard.call`. It is explicit rather than kept in an
  * AsyncLocalStorage: on Node 20 a used AsyncLocalStorage turns on V8 promise hooks for the whole
  * process, and every promise of Bolt's ack path then pays for them (about 8–10 % on a burst of acks).
- * Opaque to everything but the guard; make one with `guard.newScope()`.
+ * Only the guard reads it; everything else passes it on. Make one with `guard.newScope()`.
  */
 export interface CallScope {
   /** Clock time after which no call starts and no back-off is waited. */
