@@ -95,9 +95,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const cloudflare = createCloudflareAdapters(config);
   try {
     const now = () => new Date();
-    const report = await cloudflare.withLookupDeadline(() =>
-      explainRayIds({ events: cloudflare.events, directory: cloudflare.directory, now }, { text, anchor }),
-    );
+    // One deadline for the whole run; no spender: the CLI spends the bot's own budget.
+    const { events, directory } = cloudflare.forLookup();
+    const report = await explainRayIds({ events, directory, now }, { text, anchor });
     print(report, values, io, now());
     return report.results.some((r) => r.outcome === 'error') ? 1 : 0;
   } finally {

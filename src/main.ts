@@ -208,8 +208,9 @@ export async function startBot(
       dedupe: redis ? createRedisDedupeStore({ redis }) : createMemoryDedupeStore(),
       checkConfiguration,
       images,
+      // One deadline for both of its requests (user, then their failed logins), on the viewer's share.
       recentFailedLogins: (email, max, spender) =>
-        cloudflare.withLookupDeadline(() => ownFailedLogins.recentFailedLoginsForEmail(email, max), spender),
+        ownFailedLogins.recentFailedLoginsForEmail(email, max, cloudflare.guard.newScope(spender)),
       audit: (entry) => log(JSON.stringify(entry)),
       // Only the error's name and code: messages of HTTP client errors can quote requests.
       onUnexpected: (error) =>
@@ -220,36 +221,32 @@ export async function startBot(
           ...(error instanceof Error && 'code' in error ? { code: String(error.code) } : {}),
         }),
       explain: (request, spender) =>
-        interruptible(shutdown.signal, request, () =>
-          cloudflare
-            .withLookupDeadline(
-              () =>
-                explainRayIds(
-                  {
-                    events: cloudflare.events,
-                    directory: cloudflare.directory,
-                    now,
-                    onError: (error) => {
-                      const detail =
-                        error instanceof LookupError
-                          ? `${error.code}: ${error.detail ?? error.safeMessage}`
-                          : 'unexpected';
-                      logLine({ level: 'warn', msg: 'lookup failed', detail });
-                    },
-                  },
-                  request,
-                ),
-              spender,
+        interruptible(shutdown.signal, request, () => {
+          // One deadline for the whole lookup, started here; every call spends the asker's share.
+          const { events, directory } = cloudflare.forLookup(spender);
+          return explainRayIds(
+            {
+              events,
+              directory,
+              now,
+              onError: (error) => {
+                const detail =
+                  error instanceof LookupError
+                    ? `${error.code}: ${error.detail ?? error.safeMessage}`
+                    : 'unexpected';
+                logLine({ level: 'warn', msg: 'lookup failed', detail });
+              },
+            },
+            request,
+          ).then((report) => {
+            cloudflareHealth = report.results.some(
+              (r) => r.outcome === 'error' && CLOUDFLARE_FAILURES.has(r.failure.code),
             )
-            .then((report) => {
-              cloudflareHealth = report.results.some(
-                (r) => r.outcome === 'error' && CLOUDFLARE_FAILURES.has(r.failure.code),
-              )
-                ? 'degraded'
-                : 'ok';
-              return report;
-            }),
-        ),
+              ? 'degraded'
+              : 'ok';
+            return report;
+          });
+        }),
     },
   );
   // Read the dataset settings and the account-wide lookups while Slack connects: the first card then

@@ -285,6 +285,21 @@ describe('core purity', () => {
   });
 });
 
+describe('no async context tracking', () => {
+  // A used AsyncLocalStorage turns on V8 promise hooks for the whole process on Node 20: every promise
+  // of Bolt's ack path pays for them. Lookup deadlines travel as values instead (CallScope).
+  it('nothing in src/ imports node:async_hooks', () => {
+    const hooks = all.filter(
+      (i) => i.file.startsWith('src/') && (i.target === 'node:async_hooks' || i.target === 'async_hooks'),
+    );
+    expect(hooks.map((i) => i.file)).toEqual([]);
+    // The check reads the specifiers the parser returns, so it can fail.
+    expect(parseImports("import { AsyncLocalStorage } from 'node:async_hooks';")).toEqual([
+      { specifier: 'node:async_hooks', typeOnly: false },
+    ]);
+  });
+});
+
 describe('import cycles', () => {
   const edges = new Map<string, string[]>();
   for (const f of files) edges.set(relative(root, f), []);

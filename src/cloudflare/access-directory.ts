@@ -3,7 +3,7 @@ import type { AccessLoginEvent, ResolvedNames } from '../core/access-event.js';
 import { LookupError } from '../core/errors.js';
 import type { AccessApp, GatewayList, PolicyContext } from '../core/policy/types.js';
 import { emptyPolicyContext } from '../core/policy/types.js';
-import type { AccessDirectory, Enrichment, IdentityLogEntry, LogSearch } from '../core/ports.js';
+import type { Enrichment, IdentityLogEntry, LogSearch } from '../core/ports.js';
 import {
   appHostnames,
   appWireSchema,
@@ -31,7 +31,8 @@ import { lastSeenIdentityWireSchema, toLastSeenDetails, toLastSeenIdentity } fro
 import { PER_PAGE } from './list-limits.js';
 import { type Clock, createLoadingCache, type LoadingCache } from './loading-cache.js';
 import type { ListResult, RestClient } from './rest-client.js';
-import type { UpstreamGuard } from './upstream-guard.js';
+import type { ScopedDirectory } from './scoped-ports.js';
+import type { CallScope, UpstreamGuard } from './upstream-guard.js';
 
 /** Token permissions, as Cloudflare's dashboard names them. */
 export const PERMISSIONS = {
@@ -77,12 +78,12 @@ export interface DirectoryCacheOptions {
 }
 
 /** The REST directory, plus a warm-up for startup. */
-export interface RestAccessDirectory extends AccessDirectory {
+export interface RestAccessDirectory extends ScopedDirectory {
   /**
    * Loads the account-wide lookups (IdPs, groups, service tokens, posture rules) so the first card
    * does not wait for them. Never rejects: resolves with the gaps a card would show.
    */
-  prime(): Promise<string[]>;
+  prime(scope?: CallScope): Promise<string[]>;
 }
 
 type Settled<T> = PromiseSettledResult<T>;
@@ -98,10 +99,13 @@ export function createRestAccessDirectory(
   rest: RestClient,
   accountId: string,
   cacheOptions: DirectoryCacheOptions = {},
-  /** The REST client's guard: every call of one enrichment (or log search) then shares one deadline. */
-  guard?: Pick<UpstreamGuard, 'withinDeadline'>,
+  /**
+   * The REST client's guard: a call made with no scope gets one from it, so every request of one
+   * enrichment (or log search) shares one deadline. Without it, each request has a deadline of its own.
+   */
+  guard?: Pick<UpstreamGuard, 'newScope'>,
 ): RestAccessDirectory {
-  const withinDeadline = <T>(work: () => Promise<T>) => (guard ? guard.withinDeadline(work) : work());
+  const scopeOf = (scope: CallScope | undefined) => scope ?? guard?.newScope();
   const account = `/accounts/${encodeURIComponent(accountId)}`;
   const access = `${account}/access`;
 
@@ -139,37 +143,56 @@ export function createRestAccessDirectory(
     }),
   };
 
-  /** Account-wide lookups every replay reads; one key each. */
+  /**
+   * Account-wide lookups every replay reads; one key each. A loader runs under the scope of the read
+   * that started it (a miss, or a refresh-ahead): concurrent readers wait on that lookup's deadline.
+   */
   const lookups = {
-    identityProviders: () =>
+    identityProviders: (scope: CallScope | undefined) =>
       cache.identityProviders.get('all', () =>
-        rest.list(`${access}/identity_providers`, identityProviderWireSchema, PERMISSIONS.org, {
-          perPage: PER_PAGE.identityProviders,
-        }),
+        rest.list(
+          `${access}/identity_providers`,
+          identityProviderWireSchema,
+          PERMISSIONS.org,
+          { perPage: PER_PAGE.identityProviders },
+          scope,
+        ),
       ),
-    groups: () =>
+    groups: (scope: CallScope | undefined) =>
       cache.groups.get('all', () =>
-        rest.list(`${access}/groups`, groupWireSchema, PERMISSIONS.org, { perPage: PER_PAGE.groups }),
+        rest.list(`${access}/groups`, groupWireSchema, PERMISSIONS.org, { perPage: PER_PAGE.groups }, scope),
       ),
-    serviceTokens: () =>
+    serviceTokens: (scope: CallScope | undefined) =>
       cache.serviceTokens.get('all', () =>
-        rest.list(`${access}/service_tokens`, serviceTokenWireSchema, PERMISSIONS.tokens, {
-          perPage: PER_PAGE.serviceTokens,
-        }),
+        rest.list(
+          `${access}/service_tokens`,
+          serviceTokenWireSchema,
+          PERMISSIONS.tokens,
+          { perPage: PER_PAGE.serviceTokens },
+          scope,
+        ),
       ),
-    postureRules: () =>
+    postureRules: (scope: CallScope | undefined) =>
       cache.postureRules.get('all', () =>
-        rest.list(`${account}/devices/posture`, postureRuleWireSchema, PERMISSIONS.posture, {
-          perPage: PER_PAGE.postureRules,
-        }),
+        rest.list(
+          `${account}/devices/posture`,
+          postureRuleWireSchema,
+          PERMISSIONS.posture,
+          { perPage: PER_PAGE.postureRules },
+          scope,
+        ),
       ),
   };
 
-  function userFailedLogins(userId: string) {
+  function userFailedLogins(userId: string, scope: CallScope | undefined) {
     return cache.failedLogins.get(userId, () =>
-      rest.list(`${access}/users/${userId}/failed_logins`, failedLoginSchema, PERMISSIONS.audit, {
-        perPage: PER_PAGE.failedLogins,
-      }),
+      rest.list(
+        `${access}/users/${userId}/failed_logins`,
+        failedLoginSchema,
+        PERMISSIONS.audit,
+        { perPage: PER_PAGE.failedLogins },
+        scope,
+      ),
     );
   }
 
@@ -178,13 +201,17 @@ export function createRestAccessDirectory(
    * reference (`{id, precedence}`) or lacks its decision is read from `/access/policies/{id}`; an
    * app without a `policies` array (older API versions) has them listed separately.
    */
-  async function loadApp(appId: string): Promise<LoadedApp> {
-    const wire = await rest.get(`${access}/apps/${appId}`, appWireSchema, PERMISSIONS.apps);
+  async function loadApp(appId: string, scope: CallScope | undefined): Promise<LoadedApp> {
+    const wire = await rest.get(`${access}/apps/${appId}`, appWireSchema, PERMISSIONS.apps, undefined, scope);
     const gaps: string[] = [];
     if (!Array.isArray(wire.policies)) {
-      const listed = await rest.list(`${access}/apps/${appId}/policies`, z.unknown(), PERMISSIONS.apps, {
-        perPage: PER_PAGE.appPolicies,
-      });
+      const listed = await rest.list(
+        `${access}/apps/${appId}/policies`,
+        z.unknown(),
+        PERMISSIONS.apps,
+        { perPage: PER_PAGE.appPolicies },
+        scope,
+      );
       gaps.push(...listGaps('App policies', listed));
       wire.policies = listed.items;
     }
@@ -193,7 +220,13 @@ export function createRestAccessDirectory(
       entries.refs.map(async (ref) => {
         if (!ID.test(ref.id))
           throw new LookupError('upstream_bad_response', { safeMessage: 'odd policy id' });
-        const policy = await rest.get(`${access}/policies/${ref.id}`, policyWireSchema, PERMISSIONS.apps);
+        const policy = await rest.get(
+          `${access}/policies/${ref.id}`,
+          policyWireSchema,
+          PERMISSIONS.apps,
+          undefined,
+          scope,
+        );
         return { ...ref, policy };
       }),
     );
@@ -230,12 +263,22 @@ export function createRestAccessDirectory(
     };
   }
 
-  async function loadList(listId: string): Promise<GatewayList> {
+  async function loadList(listId: string, scope: CallScope | undefined): Promise<GatewayList> {
     const [list, items] = await Promise.all([
-      rest.get(`${account}/gateway/lists/${listId}`, gatewayListWireSchema, PERMISSIONS.gateway),
-      rest.list(`${account}/gateway/lists/${listId}/items`, listItemEntrySchema, PERMISSIONS.gateway, {
-        perPage: PER_PAGE.gatewayListItems,
-      }),
+      rest.get(
+        `${account}/gateway/lists/${listId}`,
+        gatewayListWireSchema,
+        PERMISSIONS.gateway,
+        undefined,
+        scope,
+      ),
+      rest.list(
+        `${account}/gateway/lists/${listId}/items`,
+        listItemEntrySchema,
+        PERMISSIONS.gateway,
+        { perPage: PER_PAGE.gatewayListItems },
+        scope,
+      ),
     ]);
     return toGatewayList({ ...list, items: listItemValues(items.items) });
   }
@@ -243,19 +286,22 @@ export function createRestAccessDirectory(
   const identityLog = createIdentityLogSearch(rest, access, PERMISSIONS.audit);
 
   /** The Access user id of an email (`/access/users?email=`), when there is exactly that user. */
-  async function userIdOf(email: string): Promise<string | undefined> {
-    const users = await rest.list(`${access}/users`, userSchema, PERMISSIONS.audit, {
-      query: { email },
-      perPage: PER_PAGE.users,
-    });
+  async function userIdOf(email: string, scope: CallScope | undefined): Promise<string | undefined> {
+    const users = await rest.list(
+      `${access}/users`,
+      userSchema,
+      PERMISSIONS.audit,
+      { query: { email }, perPage: PER_PAGE.users },
+      scope,
+    );
     const user = users.items.find((u) => u.email?.toLowerCase() === email.toLowerCase());
     return user && ID.test(user.id) ? user.id : undefined;
   }
 
-  async function failedLoginsOf(email: string): Promise<IdentityLogEntry[]> {
-    const userId = await userIdOf(email);
+  async function failedLoginsOf(email: string, scope: CallScope | undefined): Promise<IdentityLogEntry[]> {
+    const userId = await userIdOf(email, scope);
     if (!userId) return [];
-    const failures = await userFailedLogins(userId);
+    const failures = await userFailedLogins(userId, scope);
     return failures.items.flatMap((wire) => {
       const f = toFailedLogin(wire);
       return f
@@ -275,11 +321,11 @@ export function createRestAccessDirectory(
     });
   }
 
-  async function searchLogs(rayIds: readonly string[], search: LogSearch) {
+  async function searchLogs(rayIds: readonly string[], search: LogSearch, scope: CallScope | undefined) {
     const wanted = new Set(rayIds);
     const [log, failures] = await Promise.allSettled([
-      identityLog.search(rayIds, search),
-      search.userEmail ? failedLoginsOf(search.userEmail) : Promise.resolve([]),
+      identityLog.search(rayIds, search, scope),
+      search.userEmail ? failedLoginsOf(search.userEmail, scope) : Promise.resolve([]),
     ]);
     const gaps: string[] = [];
     if (log.status === 'rejected')
@@ -304,20 +350,21 @@ export function createRestAccessDirectory(
     await Promise.all(
       [...found].map(async ([rayId, entry]) => {
         if (!entry.appUid || !entry.userEmail || entry.userUuid) return;
-        const id = await userIdOf(entry.userEmail).catch(() => undefined);
+        const id = await userIdOf(entry.userEmail, scope).catch(() => undefined);
         if (id) found.set(rayId, { ...entry, userUuid: id });
       }),
     );
     return { found, gaps };
   }
 
-  const directory: RestAccessDirectory = {
-    async prime() {
+  return {
+    async prime(given) {
+      const scope = scopeOf(given);
       const results = await Promise.allSettled([
-        lookups.identityProviders(),
-        lookups.groups(),
-        lookups.serviceTokens(),
-        lookups.postureRules(),
+        lookups.identityProviders(scope),
+        lookups.groups(scope),
+        lookups.serviceTokens(scope),
+        lookups.postureRules(scope),
       ]);
       const [idps, groups, tokens, posture] = results;
       const gaps: string[] = [];
@@ -332,7 +379,7 @@ export function createRestAccessDirectory(
       return gaps;
     },
 
-    async findInLogs(rayIds, search) {
+    async findInLogs(rayIds, search, given) {
       // Outcomes are per requester: their failed logins are part of the search.
       const keyOf = (rayId: string) => `${search.userEmail?.toLowerCase() ?? ''}|${rayId}`;
       const found = new Map<string, IdentityLogEntry>();
@@ -342,7 +389,7 @@ export function createRestAccessDirectory(
         return outcome === undefined || (!outcome.entry && outcome.since > search.since.getTime());
       });
       if (unknown.length === 0) return { found, gaps: [] };
-      const searched = await searchLogs(unknown, search);
+      const searched = await searchLogs(unknown, search, scopeOf(given));
       // A search with gaps was partial: it is not worth remembering.
       if (searched.gaps.length === 0) {
         for (const rayId of unknown) {
@@ -354,27 +401,30 @@ export function createRestAccessDirectory(
       return { found, gaps: searched.gaps };
     },
 
-    async enrich(event: AccessLoginEvent, now: Date): Promise<Enrichment> {
+    async enrich(event: AccessLoginEvent, now: Date, given?: CallScope): Promise<Enrichment> {
+      const scope = scopeOf(given);
       const appId = ID.test(event.appId) ? event.appId : undefined;
       const userId = ID.test(event.userUuid) ? event.userUuid : undefined;
       const none = Promise.resolve(undefined);
       // Whatever is not cached goes out at once, in one wave.
       const [app, idps, groups, tokens, posture, lastSeen, failures] = await Promise.allSettled([
-        appId ? cache.apps.get(appId, () => loadApp(appId)) : none,
-        lookups.identityProviders(),
-        lookups.groups(),
-        lookups.serviceTokens(),
-        lookups.postureRules(),
+        appId ? cache.apps.get(appId, () => loadApp(appId, scope)) : none,
+        lookups.identityProviders(scope),
+        lookups.groups(scope),
+        lookups.serviceTokens(scope),
+        lookups.postureRules(scope),
         userId
           ? cache.lastSeen.get(userId, () =>
               rest.get(
                 `${access}/users/${userId}/last_seen_identity`,
                 lastSeenIdentityWireSchema,
                 PERMISSIONS.audit,
+                undefined,
+                scope,
               ),
             )
           : none,
-        userId ? userFailedLogins(userId) : none,
+        userId ? userFailedLogins(userId, scope) : none,
       ]);
 
       const gaps: string[] = unavailableGaps(event);
@@ -405,7 +455,9 @@ export function createRestAccessDirectory(
       if (loaded) gaps.push(...loaded.gaps);
       if (accessApp) {
         const listResults = await Promise.allSettled(
-          referencedListIds(accessApp, context.groups).map((id) => cache.lists.get(id, () => loadList(id))),
+          referencedListIds(accessApp, context.groups).map((id) =>
+            cache.lists.get(id, () => loadList(id, scope)),
+          ),
         );
         context.lists = listResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
         const failed = listResults.find((r) => r.status === 'rejected');
@@ -452,11 +504,5 @@ export function createRestAccessDirectory(
             }),
       };
     },
-  };
-
-  return {
-    prime: () => withinDeadline(() => directory.prime()),
-    findInLogs: (rayIds, search) => withinDeadline(() => directory.findInLogs(rayIds, search)),
-    enrich: (event, now) => withinDeadline(() => directory.enrich(event, now)),
   };
 }

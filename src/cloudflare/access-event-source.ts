@@ -1,6 +1,6 @@
 import { GraphQLClient } from 'graphql-request';
 import { LookupError } from '../core/errors.js';
-import type { AccessEventSource, EventLookup, FindEventsOptions, SearchedRange } from '../core/ports.js';
+import type { EventLookup, FindEventsOptions, SearchedRange } from '../core/ports.js';
 import { type DatasetSettings, planSearchWindows, type TimeWindow } from '../core/search-window.js';
 import {
   loginsResponseSchema,
@@ -19,7 +19,8 @@ import {
   selectionFromAvailableFields,
 } from './queries.js';
 import { createCappedFetch, DEFAULT_MAX_RESPONSE_BYTES } from './read-capped.js';
-import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
+import type { ScopedEventSource } from './scoped-ports.js';
+import { type CallScope, createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
 
 export interface GraphqlEventSourceOptions {
   graphqlUrl: string;
@@ -44,12 +45,12 @@ export interface GraphqlEventSourceOptions {
 }
 
 /** The GraphQL event source, plus a warm-up for startup. */
-export interface GraphqlEventSource extends AccessEventSource {
+export interface GraphqlEventSource extends ScopedEventSource {
   /**
    * Reads (and caches) the dataset settings so the first lookup does not wait for them; rejects with
    * the `LookupError` a lookup would get (bad token, missing permission, dataset not enabled).
    */
-  prime(): Promise<DatasetSettings>;
+  prime(scope?: CallScope): Promise<DatasetSettings>;
 }
 
 /** The dataset's settings as the event source keeps them: limits, and what the plan lets it select. */
@@ -99,11 +100,14 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
 
   const guard = options.guard ?? createUpstreamGuard();
 
-  function request(document: string, variables: Record<string, unknown>): Promise<unknown> {
-    return guard.call('graphql', (signal) =>
-      client.request<unknown>({ document, variables, signal }).catch((error: unknown) => {
-        throw toGraphqlLookupError(error, secrets);
-      }),
+  function request(document: string, variables: Record<string, unknown>, scope: CallScope): Promise<unknown> {
+    return guard.call(
+      'graphql',
+      (signal) =>
+        client.request<unknown>({ document, variables, signal }).catch((error: unknown) => {
+          throw toGraphqlLookupError(error, secrets);
+        }),
+      scope,
     );
   }
 
@@ -113,9 +117,9 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
    */
   const refusedFields = new Set<string>();
 
-  async function fetchSettings(): Promise<LoadedSettings> {
+  async function fetchSettings(scope: CallScope): Promise<LoadedSettings> {
     const data = settingsResponseSchema.safeParse(
-      await request(ACCESS_LOGIN_SETTINGS_QUERY, { accountTag: options.accountId }),
+      await request(ACCESS_LOGIN_SETTINGS_QUERY, { accountTag: options.accountId }, scope),
     );
     if (!data.success) {
       throw new LookupError('upstream_bad_response', {
@@ -139,8 +143,9 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
     };
   }
 
-  async function settings(): Promise<LoadedSettings> {
-    const loaded = await settingsCache.get('settings', fetchSettings);
+  // Whichever lookup finds the settings missing (or ageing) lends the load its scope.
+  async function settings(scope: CallScope): Promise<LoadedSettings> {
+    const loaded = await settingsCache.get('settings', () => fetchSettings(scope));
     if (!loaded.dataset.enabled) {
       throw new LookupError('dataset_unavailable', {
         safeMessage: "Access login analytics are not enabled for this Cloudflare account's plan.",
@@ -168,11 +173,16 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
   }
 
   /** One window's query; a field Cloudflare refuses is dropped (and remembered) and the query asked again. */
-  async function queryWindow(rayIds: readonly string[], window: TimeWindow, loaded: LoadedSettings) {
+  async function queryWindow(
+    rayIds: readonly string[],
+    window: TimeWindow,
+    loaded: LoadedSettings,
+    scope: CallScope,
+  ) {
     for (;;) {
       const selection = selectionFor(loaded);
       try {
-        return await queryWindowWith(rayIds, window, loaded.dataset.maxPageSize, selection);
+        return await queryWindowWith(rayIds, window, loaded.dataset.maxPageSize, selection, scope);
       } catch (error) {
         const refused = error instanceof FieldUnavailableError ? error.field : undefined;
         const selected =
@@ -189,6 +199,7 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
     window: TimeWindow,
     maxPageSize: number,
     selection: LoginSelection,
+    scope: CallScope,
   ) {
     const limit = Math.max(1, Math.min(maxPageSize, rayIds.length * ROWS_PER_RAY_ID));
     const base = {
@@ -199,8 +210,8 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
     };
     const raw =
       rayIds.length === 1
-        ? await request(loginQueryDocument('one', selection), { ...base, rayId: rayIds[0] })
-        : await request(loginQueryDocument('many', selection), { ...base, rayIds });
+        ? await request(loginQueryDocument('one', selection), { ...base, rayId: rayIds[0] }, scope)
+        : await request(loginQueryDocument('many', selection), { ...base, rayIds }, scope);
     const data = loginsResponseSchema.safeParse(raw);
     if (!data.success) {
       throw new LookupError('upstream_bad_response', {
@@ -219,10 +230,11 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
   async function search(
     rayIds: readonly string[],
     findOptions: FindEventsOptions,
+    scope: CallScope,
   ): Promise<Map<string, EventLookup>> {
     const results = new Map<string, EventLookup>();
     if (rayIds.length === 0) return results;
-    const loaded = await settings();
+    const loaded = await settings(scope);
     const plan = planSearchWindows({
       settings: loaded.dataset,
       now: findOptions.now,
@@ -243,7 +255,7 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
       if (pending.size === 0) break;
       windowsSearched += 1;
       // Rows come newest first, so the first row per Ray ID is the latest attempt.
-      for (const event of await queryWindow([...pending], window, loaded)) {
+      for (const event of await queryWindow([...pending], window, loaded, scope)) {
         if (!pending.has(event.rayId)) continue;
         pending.delete(event.rayId);
         results.set(event.rayId, { kind: 'found', event, searched: searched() });
@@ -254,7 +266,7 @@ export function createGraphqlEventSource(options: GraphqlEventSourceOptions): Gr
   }
 
   return {
-    prime: () => guard.withinDeadline(async () => (await settings()).dataset),
-    findByRayIds: (rayIds, findOptions) => guard.withinDeadline(() => search(rayIds, findOptions)),
+    prime: async (scope) => (await settings(scope ?? guard.newScope())).dataset,
+    findByRayIds: (rayIds, findOptions, scope) => search(rayIds, findOptions, scope ?? guard.newScope()),
   };
 }

@@ -4,6 +4,7 @@ import type { PolicySnapshot } from '../core/explanation.js';
 import type { AuditEntry, AuditSearch } from '../core/ports.js';
 import { appWireSchema, policyWireSchema, toAccessApp, toAppPolicy } from './access-schemas.js';
 import type { ListResult, RestClient } from './rest-client.js';
+import type { CallScope } from './upstream-guard.js';
 
 /**
  * The account audit log (v1), `GET /accounts/{account_id}/audit_logs`: "Account Settings Read" (or
@@ -66,7 +67,7 @@ function snapshotOf(what: 'app' | 'policy', previous: unknown): PolicySnapshot |
 
 export interface AuditLogReader {
   /** The entries of the named objects, oldest first, and what could not be read. Never rejects. */
-  entries(search: AuditSearch): Promise<{ entries: AuditEntry[]; gaps: string[] }>;
+  entries(search: AuditSearch, scope?: CallScope): Promise<{ entries: AuditEntry[]; gaps: string[] }>;
 }
 
 /** What the card says when the log could not be read. */
@@ -81,22 +82,28 @@ function gapFor(error: unknown): string {
 export function createAuditLogReader(rest: RestClient, accountId: string): AuditLogReader {
   const path = `/accounts/${encodeURIComponent(accountId)}/audit_logs`;
   return {
-    async entries(search) {
+    async entries(search, scope) {
       const kinds = new Map(search.resources.map((r) => [r.id, r.what]));
       const resourceOf = (wire: EntryWire) => wire.resource?.id ?? '';
       let listed: ListResult<EntryWire>;
       try {
-        listed = await rest.list(path, entrySchema, AUDIT_LOG_PERMISSION, {
-          query: {
-            since: search.since.toISOString(),
-            before: search.until.toISOString(),
-            direction: 'asc',
+        listed = await rest.list(
+          path,
+          entrySchema,
+          AUDIT_LOG_PERMISSION,
+          {
+            query: {
+              since: search.since.toISOString(),
+              before: search.until.toISOString(),
+              direction: 'asc',
+            },
+            perPage: PER_PAGE,
+            maxPages: MAX_PAGES,
+            // Oldest first: the first entry of each object after the event holds its version at the event.
+            stopWhen: (items) => [...kinds.keys()].every((id) => items.some((i) => resourceOf(i) === id)),
           },
-          perPage: PER_PAGE,
-          maxPages: MAX_PAGES,
-          // Oldest first: the first entry of each object after the event holds its version at the event.
-          stopWhen: (items) => [...kinds.keys()].every((id) => items.some((i) => resourceOf(i) === id)),
-        });
+          scope,
+        );
       } catch (error) {
         return { entries: [], gaps: [gapFor(error)] };
       }

@@ -1,4 +1,6 @@
-import type { AccessEventSource, EventLookup, FindEventsOptions } from '../core/ports.js';
+import type { EventLookup, FindEventsOptions } from '../core/ports.js';
+import type { ScopedEventSource } from './scoped-ports.js';
+import type { CallScope } from './upstream-guard.js';
 
 export interface BatchingOptions {
   /**
@@ -45,6 +47,13 @@ interface Batch {
   /** Undefined for lookups anchored at "now" or a moment ago. */
   anchor: Date | undefined;
   searchToRetention: boolean;
+  /**
+   * The scope of the lookup that opened the batch: the shared request runs within its deadline and
+   * spends its budget share (as it did when the deadline lived in an async context, which the batch's
+   * timer inherited from the opener). A lookup that joins later started later, so the batch never
+   * outlasts the joiner's own deadline; at worst it ends that much sooner.
+   */
+  scope: CallScope | undefined;
   waiters: Waiter[];
   timer: NodeJS.Timeout;
 }
@@ -57,9 +66,9 @@ const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
  * paste. Each caller gets a Map of its own Ray IDs; an upstream failure fails every caller in the batch.
  */
 export function createBatchingEventSource(
-  inner: AccessEventSource,
+  inner: ScopedEventSource,
   options: BatchingOptions = {},
-): AccessEventSource {
+): ScopedEventSource {
   const windowMs = options.windowMs ?? 2;
   const maxRayIds = Math.max(1, options.maxRayIds ?? 100);
   const open = new Map<string, Batch>();
@@ -73,7 +82,7 @@ export function createBatchingEventSource(
       ...(batch.anchor === undefined ? {} : { anchor: batch.anchor }),
       ...(batch.searchToRetention ? { searchToRetention: true } : {}),
     };
-    inner.findByRayIds([...batch.rayIds], findOptions).then(
+    inner.findByRayIds([...batch.rayIds], findOptions, batch.scope).then(
       (lookups) => {
         for (const waiter of batch.waiters) {
           const own = new Map<string, EventLookup>();
@@ -90,13 +99,14 @@ export function createBatchingEventSource(
     );
   }
 
-  function openBatch(bucket: string, findOptions: FindEventsOptions): Batch {
+  function openBatch(bucket: string, findOptions: FindEventsOptions, scope: CallScope | undefined): Batch {
     const batch: Batch = {
       bucket,
       rayIds: new Set(),
       now: findOptions.now,
       anchor: bucket.endsWith(':recent') ? undefined : findOptions.anchor,
       searchToRetention: findOptions.searchToRetention === true,
+      scope,
       waiters: [],
       timer: setTimeout(() => flush(batch), windowMs),
     };
@@ -105,14 +115,14 @@ export function createBatchingEventSource(
   }
 
   return {
-    findByRayIds(rayIds, findOptions) {
+    findByRayIds(rayIds, findOptions, scope) {
       if (rayIds.length === 0) return Promise.resolve(new Map());
       const bucket = searchBucket(findOptions);
-      let batch = open.get(bucket) ?? openBatch(bucket, findOptions);
+      let batch = open.get(bucket) ?? openBatch(bucket, findOptions, scope);
       const fresh = new Set(rayIds.filter((id) => !batch.rayIds.has(id)));
       if (batch.rayIds.size > 0 && batch.rayIds.size + fresh.size > maxRayIds) {
         flush(batch);
-        batch = openBatch(bucket, findOptions);
+        batch = openBatch(bucket, findOptions, scope);
       }
       for (const rayId of rayIds) batch.rayIds.add(rayId);
       batch.now = later(batch.now, findOptions.now);

@@ -1,6 +1,7 @@
-import type { AccessEventSource, EventLookup } from '../core/ports.js';
+import type { EventLookup } from '../core/ports.js';
 import { searchBucket } from './batching-event-source.js';
 import { type Clock, createLoadingCache } from './loading-cache.js';
+import type { ScopedEventSource } from './scoped-ports.js';
 
 export interface EventCacheOptions {
   /** How long a found row is kept. A logged request never changes, so this is long. Default 24 h. */
@@ -18,9 +19,9 @@ export interface EventCacheOptions {
  * upstream together in one call.
  */
 export function createCachingEventSource(
-  inner: AccessEventSource,
+  inner: ScopedEventSource,
   options: EventCacheOptions = {},
-): AccessEventSource {
+): ScopedEventSource {
   const max = options.max ?? 10_000;
   const clock = options.clock ?? Date.now;
   const found = createLoadingCache<EventLookup>({
@@ -33,7 +34,7 @@ export function createCachingEventSource(
   const inflight = new Map<string, Promise<EventLookup | undefined>>();
 
   return {
-    async findByRayIds(rayIds, findOptions) {
+    async findByRayIds(rayIds, findOptions, scope) {
       const bucket = searchBucket(findOptions);
       const answers = new Map<string, EventLookup>();
       const waits: Promise<void>[] = [];
@@ -48,7 +49,8 @@ export function createCachingEventSource(
       }
 
       if (missing.length > 0) {
-        const upstream = inner.findByRayIds(missing, findOptions);
+        // A Ray ID another lookup is already asking for is waited for under that lookup's deadline.
+        const upstream = inner.findByRayIds(missing, findOptions, scope);
         for (const rayId of missing) {
           const key = `${bucket}|${rayId}`;
           const one = upstream.then((lookups) => {

@@ -6,7 +6,7 @@ import { ANALYTICS_PERMISSION, toHttpLookupError, toTransportLookupError } from 
 import { ACCESS_LOGIN_SETTINGS_QUERY } from './queries.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, readCappedText } from './read-capped.js';
 import type { RestClient } from './rest-client.js';
-import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
+import { type CallScope, createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
 
 const anyList = z.array(z.unknown());
 const tokenSchema = z.looseObject({ status: z.string() });
@@ -57,49 +57,53 @@ export function createConfigurationProbe(options: ConfigCheckOptions): Configura
   const guard = options.guard ?? createUpstreamGuard();
   const secrets = [options.apiToken];
 
-  async function analytics(): Promise<PermissionCheck> {
+  async function analytics(scope: CallScope): Promise<PermissionCheck> {
     const permission = ANALYTICS_PERMISSION;
     try {
-      const body = await guard.call('graphql', async (signal) => {
-        let response: Response;
-        try {
-          response = await options.fetch(options.graphqlUrl, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${options.apiToken}`, 'content-type': 'application/json' },
-            body: JSON.stringify({
-              query: ACCESS_LOGIN_SETTINGS_QUERY,
-              variables: { accountTag: options.accountId },
-            }),
-            signal,
-          });
-        } catch (error) {
-          throw (
-            toTransportLookupError(error, secrets) ??
-            new LookupError('upstream_unavailable', {
-              safeMessage: 'Could not reach the Cloudflare API.',
-              detail: 'POST graphql: network error',
-            })
-          );
-        }
-        const text = await readCappedText(response, DEFAULT_MAX_RESPONSE_BYTES, 'POST graphql');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        const errors = (json as { errors?: unknown } | undefined)?.errors;
-        if (!response.ok || (Array.isArray(errors) && errors.length > 0)) {
-          throw toHttpLookupError(
-            response.status,
-            response.headers,
-            Array.isArray(errors) ? errors : [],
-            secrets,
-            permission,
-          );
-        }
-        return json;
-      });
+      const body = await guard.call(
+        'graphql',
+        async (signal) => {
+          let response: Response;
+          try {
+            response = await options.fetch(options.graphqlUrl, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${options.apiToken}`, 'content-type': 'application/json' },
+              body: JSON.stringify({
+                query: ACCESS_LOGIN_SETTINGS_QUERY,
+                variables: { accountTag: options.accountId },
+              }),
+              signal,
+            });
+          } catch (error) {
+            throw (
+              toTransportLookupError(error, secrets) ??
+              new LookupError('upstream_unavailable', {
+                safeMessage: 'Could not reach the Cloudflare API.',
+                detail: 'POST graphql: network error',
+              })
+            );
+          }
+          const text = await readCappedText(response, DEFAULT_MAX_RESPONSE_BYTES, 'POST graphql');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          const errors = (json as { errors?: unknown } | undefined)?.errors;
+          if (!response.ok || (Array.isArray(errors) && errors.length > 0)) {
+            throw toHttpLookupError(
+              response.status,
+              response.headers,
+              Array.isArray(errors) ? errors : [],
+              secrets,
+              permission,
+            );
+          }
+          return json;
+        },
+        scope,
+      );
       const settings = settingsSchema.safeParse(body);
       const dataset = settings.success
         ? settings.data.data.viewer.accounts[0]?.settings?.accessLoginRequestsAdaptiveGroups
@@ -114,16 +118,28 @@ export function createConfigurationProbe(options: ConfigCheckOptions): Configura
     }
   }
 
-  const rest = (permission: string, path: string, adds: string, query: Record<string, string> = one) =>
-    options.rest.get(`${account}${path}`, anyList, permission, query).then(
+  const rest = (
+    scope: CallScope,
+    permission: string,
+    path: string,
+    adds: string,
+    query: Record<string, string> = one,
+  ) =>
+    options.rest.get(`${account}${path}`, anyList, permission, query, scope).then(
       (): PermissionCheck => ({ permission, ok: true, detail: adds }),
       (error: unknown) => failed(permission, error),
     );
 
-  async function tokenActive(): Promise<PermissionCheck> {
+  async function tokenActive(scope: CallScope): Promise<PermissionCheck> {
     const permission = 'API token';
     try {
-      const { status } = await options.rest.get('/user/tokens/verify', tokenSchema, permission);
+      const { status } = await options.rest.get(
+        '/user/tokens/verify',
+        tokenSchema,
+        permission,
+        undefined,
+        scope,
+      );
       return status === 'active'
         ? { permission, ok: true, detail: 'active' }
         : { permission, ok: false, detail: `the token is ${status}: roll it or create a new one` };
@@ -134,22 +150,24 @@ export function createConfigurationProbe(options: ConfigCheckOptions): Configura
 
   return {
     // One deadline for the whole check, like a lookup.
-    check: () =>
-      guard.withinDeadline(() =>
-        Promise.all([
-          tokenActive(),
-          analytics(),
-          rest(PERMISSIONS.apps, '/access/apps', 'names apps and replays their policies'),
-          rest(
-            PERMISSIONS.audit,
-            '/access/logs/access_requests',
-            'user emails, failed logins, identity log',
-            { limit: '1' },
-          ),
-          rest(PERMISSIONS.org, '/access/identity_providers', 'IdP names, groups, login-method rules'),
-          rest(PERMISSIONS.tokens, '/access/service_tokens', 'service token names and expiry'),
-          rest(PERMISSIONS.posture, '/devices/posture', 'device posture rules'),
-        ]),
-      ),
+    // The bot's own calls: no spender, so they spend the bot's own share.
+    check: () => {
+      const scope = guard.newScope();
+      return Promise.all([
+        tokenActive(scope),
+        analytics(scope),
+        rest(scope, PERMISSIONS.apps, '/access/apps', 'names apps and replays their policies'),
+        rest(
+          scope,
+          PERMISSIONS.audit,
+          '/access/logs/access_requests',
+          'user emails, failed logins, identity log',
+          { limit: '1' },
+        ),
+        rest(scope, PERMISSIONS.org, '/access/identity_providers', 'IdP names, groups, login-method rules'),
+        rest(scope, PERMISSIONS.tokens, '/access/service_tokens', 'service token names and expiry'),
+        rest(scope, PERMISSIONS.posture, '/devices/posture', 'device posture rules'),
+      ]);
+    },
   };
 }

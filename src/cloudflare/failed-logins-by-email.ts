@@ -6,6 +6,7 @@ import { failedLoginSchema, toFailedLogin } from './failed-logins.js';
 import { PER_PAGE } from './list-limits.js';
 import { type Clock, createLoadingCache } from './loading-cache.js';
 import type { RestClient } from './rest-client.js';
+import type { CallScope } from './upstream-guard.js';
 
 const userSchema = z.looseObject({ id: z.string(), email: z.string().optional() });
 // The id ends up in a URL path: refuse anything odd.
@@ -16,6 +17,11 @@ export interface FailedLoginsByEmailOptions {
   ttlMs?: number;
   max?: number;
   clock?: Clock;
+}
+
+/** The port, with the scope of the lookup the list is read for (see `scoped-ports.ts`). */
+export interface ScopedFailedLoginsByEmail extends FailedLoginsByEmail {
+  recentFailedLoginsForEmail(email: string, max: number, scope?: CallScope): Promise<OwnFailedLogins>;
 }
 
 /**
@@ -29,7 +35,7 @@ export function createFailedLoginsByEmail(
   rest: RestClient,
   accountId: string,
   options: FailedLoginsByEmailOptions = {},
-): FailedLoginsByEmail {
+): ScopedFailedLoginsByEmail {
   const access = `/accounts/${encodeURIComponent(accountId)}/access`;
   const cache = createLoadingCache<OwnFailedLogins>({
     max: options.max ?? 1000,
@@ -39,11 +45,14 @@ export function createFailedLoginsByEmail(
     ...(options.clock ? { clock: options.clock } : {}),
   });
 
-  async function load(email: string): Promise<OwnFailedLogins> {
-    const users = await rest.list(`${access}/users`, userSchema, PERMISSIONS.audit, {
-      query: { email },
-      perPage: PER_PAGE.users,
-    });
+  async function load(email: string, scope: CallScope | undefined): Promise<OwnFailedLogins> {
+    const users = await rest.list(
+      `${access}/users`,
+      userSchema,
+      PERMISSIONS.audit,
+      { query: { email }, perPage: PER_PAGE.users },
+      scope,
+    );
     // The list filter may match loosely; only the exact email (any case) is this person.
     const user = users.items.find((u) => u.email?.toLowerCase() === email);
     if (!user || !ID.test(user.id)) return { kind: 'no_access_user' };
@@ -52,6 +61,7 @@ export function createFailedLoginsByEmail(
       failedLoginSchema,
       PERMISSIONS.audit,
       { perPage: PER_PAGE.failedLogins },
+      scope,
     );
     const logins = failures.items
       .map(toFailedLogin)
@@ -62,9 +72,9 @@ export function createFailedLoginsByEmail(
   }
 
   return {
-    async recentFailedLoginsForEmail(email, max) {
+    async recentFailedLoginsForEmail(email, max, scope) {
       const key = email.trim().toLowerCase();
-      const outcome = await cache.get(key, () => load(key));
+      const outcome = await cache.get(key, () => load(key, scope));
       return outcome.kind === 'found' ? { kind: 'found', logins: outcome.logins.slice(0, max) } : outcome;
     },
   };

@@ -3,6 +3,7 @@ import { LookupError } from '../core/errors.js';
 import type { IdentityLogEntry, LogSearch } from '../core/ports.js';
 import { PER_PAGE } from './list-limits.js';
 import type { ListCut, RestClient } from './rest-client.js';
+import type { CallScope } from './upstream-guard.js';
 
 /**
  * One `access_requests` row. Every field is optional in the published spec (cloudflare-typescript
@@ -34,7 +35,8 @@ export interface IdentityLogResult {
 }
 
 export interface IdentityLogSearch {
-  search(rayIds: readonly string[], search: LogSearch): Promise<IdentityLogResult>;
+  /** Every request of the search runs within `scope` (see `RestClient`). */
+  search(rayIds: readonly string[], search: LogSearch, scope?: CallScope): Promise<IdentityLogResult>;
 }
 
 const bareRayId = (rayId: string) => rayId.toLowerCase().replace(/-[a-z]{3}$/, '');
@@ -96,15 +98,26 @@ export function createIdentityLogSearch(
   }
 
   /** One filtered call per Ray ID; false when the filter turned out not to work. */
-  async function byRayId(rayIds: readonly string[], search: LogSearch, into: IdentityLogResult) {
+  async function byRayId(
+    rayIds: readonly string[],
+    search: LogSearch,
+    into: IdentityLogResult,
+    scope: CallScope | undefined,
+  ) {
     const answers = await Promise.all(
       rayIds.map((rayId) =>
         rest
-          .list(path, rowSchema, permission, {
-            query: { ...window(search), ray_id: rayId, ray_idOp: 'eq' },
-            perPage: PER_PAGE.accessRequests,
-            maxPages: 1,
-          })
+          .list(
+            path,
+            rowSchema,
+            permission,
+            {
+              query: { ...window(search), ray_id: rayId, ray_idOp: 'eq' },
+              perPage: PER_PAGE.accessRequests,
+              maxPages: 1,
+            },
+            scope,
+          )
           .then(
             (result) => ({ rayId, result }),
             (error: unknown) => {
@@ -133,31 +146,39 @@ export function createIdentityLogSearch(
     wanted: ReadonlySet<string>,
     query: Record<string, string>,
     into: IdentityLogResult,
+    scope: CallScope | undefined,
   ): Promise<void> {
     const missing = () => [...wanted].some((rayId) => !into.found.has(rayId));
-    const result = await rest.list(path, rowSchema, permission, {
-      query,
-      perPage: PER_PAGE.accessRequests,
-      maxPages: MAX_WALK_PAGES,
-      stopWhen: (rows) =>
-        [...wanted].every(
-          (rayId) => into.found.has(rayId) || rows.some((r) => r.ray_id && bareRayId(r.ray_id) === rayId),
-        ),
-    });
+    const result = await rest.list(
+      path,
+      rowSchema,
+      permission,
+      {
+        query,
+        perPage: PER_PAGE.accessRequests,
+        maxPages: MAX_WALK_PAGES,
+        stopWhen: (rows) =>
+          [...wanted].every(
+            (rayId) => into.found.has(rayId) || rows.some((r) => r.ray_id && bareRayId(r.ray_id) === rayId),
+          ),
+      },
+      scope,
+    );
     collect(result, wanted, into, true);
     if (result.cut && missing()) into.cut = result.cut;
   }
 
   return {
-    async search(rayIds, search) {
+    async search(rayIds, search, scope) {
       const into: IdentityLogResult = { found: new Map(), skipped: 0 };
       const wanted = new Set(rayIds.map(bareRayId));
-      if (rayFilter !== 'refused' && (await byRayId([...wanted], search, into))) return into;
+      if (rayFilter !== 'refused' && (await byRayId([...wanted], search, into, scope))) return into;
       const pending = () => new Set([...wanted].filter((rayId) => !into.found.has(rayId)));
       if (search.userEmail && pending().size > 0) {
-        await walk(pending(), { ...window(search), email: search.userEmail, email_exact: 'true' }, into);
+        const own = { ...window(search), email: search.userEmail, email_exact: 'true' };
+        await walk(pending(), own, into, scope);
       }
-      if (pending().size > 0) await walk(pending(), window(search), into);
+      if (pending().size > 0) await walk(pending(), window(search), into, scope);
       return into;
     },
   };

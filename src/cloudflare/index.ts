@@ -1,4 +1,3 @@
-import type { AccessDirectory, AccessEventSource, AuditSearch } from '../core/ports.js';
 import type { DatasetSettings } from '../core/search-window.js';
 import { createRestAccessDirectory, type DirectoryCacheOptions } from './access-directory.js';
 import { createGraphqlEventSource } from './access-event-source.js';
@@ -16,8 +15,14 @@ import {
   type RequestBudget,
 } from './request-budget.js';
 import { createRestClient } from './rest-client.js';
+import { bindScope, type LookupPorts, type ScopedDirectory, type ScopedEventSource } from './scoped-ports.js';
 import { createSharedEventSource } from './shared-event-source.js';
-import { createUpstreamGuard, type UpstreamGuard, type UpstreamGuardOptions } from './upstream-guard.js';
+import {
+  type CallScope,
+  createUpstreamGuard,
+  type UpstreamGuard,
+  type UpstreamGuardOptions,
+} from './upstream-guard.js';
 
 // The one public surface of the adapter: entry points import nothing else from `cloudflare/`.
 export { parsePolicyCase } from './access-schemas.js';
@@ -30,10 +35,12 @@ export { createRestClient } from './rest-client.js';
 
 export type {
   BatchingOptions,
+  CallScope,
   Clock,
   CloudflareApi,
   DirectoryCacheOptions,
   EventCacheOptions,
+  LookupPorts,
   RedisCommands,
   RequestBudget,
   UpstreamGuard,
@@ -94,8 +101,12 @@ export interface WarmUpReport {
 }
 
 export interface CloudflareAdapters {
-  events: AccessEventSource;
-  directory: AccessDirectory;
+  /**
+   * The ports outside any lookup: each call gets a deadline of its own and spends the bot's own
+   * budget. A lookup uses `forLookup`'s instead, so that all of it shares one deadline.
+   */
+  events: ScopedEventSource;
+  directory: ScopedDirectory;
   /**
    * Reads the dataset settings and the account-wide lookups before the first request, so a cold
    * card costs two round trips (row, then the rest of the enrichment) instead of three, and keeps
@@ -105,11 +116,15 @@ export interface CloudflareAdapters {
    */
   prime(): Promise<WarmUpReport>;
   /**
-   * Runs one whole lookup (search, enrichment, identity-log search) under one deadline. Without it
-   * each port call gets a deadline of its own, so a lookup could take up to about twice as long.
-   * Every call spends `spender`'s share of the budget (absent: the bot's own, e.g. the CLI).
+   * Ports for one whole lookup (search, enrichment, identity-log search, audit log) under one new
+   * deadline, bound into them as a value (`lookup.scope`, no async context): every call they make
+   * ends within it and spends `spender`'s share of the budget (absent: the bot's own, e.g. the CLI).
+   * The plain `events`/`directory` give each call a deadline of its own, so a lookup made with them
+   * could take up to about twice as long. (This replaces `withLookupDeadline(work)`, whose `work`
+   * used the plain ports: a caller written that way no longer compiles rather than silently losing
+   * the shared deadline.)
    */
-  withLookupDeadline<T>(work: () => Promise<T>, spender?: BudgetSpender): Promise<T>;
+  forLookup(spender?: BudgetSpender): LookupPorts;
   /** The one guard every call goes through: hand it to anything else that calls Cloudflare (the probe). */
   guard: UpstreamGuard;
   close(): Promise<void>;
@@ -194,18 +209,20 @@ export function createCloudflareAdapters(options: CloudflareAdapterOptions): Clo
   );
   // Read only when a policy changed after the event (the use case decides), never on the usual card.
   const auditLog = createAuditLogReader(rest, options.accountId);
-  const directory = {
-    ...restDirectory,
-    auditEntries: (search: AuditSearch) => guard.withinDeadline(() => auditLog.entries(search)),
+  const directory: ScopedDirectory = {
+    enrich: restDirectory.enrich,
+    findInLogs: restDirectory.findInLogs,
+    auditEntries: (search, scope?: CallScope) => auditLog.entries(search, scope ?? guard.newScope()),
   };
   const keepWarmMs = cacheOptions.keepWarmMs ?? 4 * 60_000;
   let keepWarm: NodeJS.Timeout | undefined;
-  // Each round of warm-up gets a deadline of its own, wherever the timer was started.
-  const warmUp = () =>
-    guard.withNewDeadline(async (): Promise<WarmUpReport> => {
-      const [settings, gaps] = await Promise.all([graphql.prime(), directory.prime()]);
-      return { settings, gaps };
-    });
+  // Each round of warm-up gets a deadline of its own and spends the bot's own budget.
+  const warmUp = async (): Promise<WarmUpReport> => {
+    const scope = guard.newScope();
+    const [settings, gaps] = await Promise.all([graphql.prime(scope), restDirectory.prime(scope)]);
+    return { settings, gaps };
+  };
+  const forLookup = (spender?: BudgetSpender) => bindScope(events, directory, guard.newScope(spender));
   return {
     events,
     directory,
@@ -217,7 +234,7 @@ export function createCloudflareAdapters(options: CloudflareAdapterOptions): Clo
       }
       return warmUp();
     },
-    withLookupDeadline: (work, spender) => guard.withNewDeadline(work, spender),
+    forLookup,
     guard,
     close: () => {
       clearInterval(keepWarm);

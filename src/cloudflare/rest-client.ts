@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LookupError } from '../core/errors.js';
 import { toHttpLookupError, toTransportLookupError } from './map-error.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, readCappedText } from './read-capped.js';
-import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
+import { type CallScope, createUpstreamGuard, type UpstreamGuard } from './upstream-guard.js';
 
 const messageSchema = z
   .object({ code: z.coerce.number().optional(), message: z.string().optional() })
@@ -69,15 +69,27 @@ export interface ListOptions<T> {
   stopWhen?: (items: readonly T[]) => boolean;
 }
 
+/**
+ * Every method takes the `CallScope` of the lookup it serves last: its deadline bounds the call (and
+ * every page of a list), its spender pays for it. Without one, each request has a deadline of its own
+ * and spends the bot's own budget.
+ */
 export interface RestClient {
   /** GETs one v4 resource and validates its `result`. `permission` names what a 403 means. */
-  get<T>(path: string, schema: z.ZodType<T>, permission: string, query?: Record<string, string>): Promise<T>;
+  get<T>(
+    path: string,
+    schema: z.ZodType<T>,
+    permission: string,
+    query?: Record<string, string>,
+    scope?: CallScope,
+  ): Promise<T>;
   /** GETs the pages of a v4 list the way Cloudflare pages it, validating each item on its own. */
   list<T>(
     path: string,
     itemSchema: z.ZodType<T>,
     permission: string,
     options?: ListOptions<T>,
+    scope?: CallScope,
   ): Promise<ListResult<T>>;
 }
 
@@ -99,10 +111,15 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const maxPagesCap = options.maxPages ?? DEFAULT_MAX_PAGES;
   const guard = options.guard ?? createUpstreamGuard();
 
-  function request(path: string, permission: string, query: Record<string, string> | undefined) {
+  function request(
+    path: string,
+    permission: string,
+    query: Record<string, string> | undefined,
+    scope: CallScope | undefined,
+  ) {
     const url = new URL(`${options.apiUrl}${path}`);
     for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, value);
-    return guard.call('rest', (signal) => requestOnce(url, path, permission, signal));
+    return guard.call('rest', (signal) => requestOnce(url, path, permission, signal), scope);
   }
 
   /** One GET; throws the `LookupError` its answer maps to, which tells the guard whether to retry. */
@@ -156,13 +173,13 @@ export function createRestClient(options: RestClientOptions): RestClient {
   }
 
   return {
-    async get(path, schema, permission, query) {
-      const result = schema.safeParse((await request(path, permission, query)).envelope.result);
+    async get(path, schema, permission, query, scope) {
+      const result = schema.safeParse((await request(path, permission, query, scope)).envelope.result);
       if (!result.success) throw badResponse(path, 'unexpected result shape');
       return result.data;
     },
 
-    async list(path, itemSchema, permission, listOptions = {}) {
+    async list(path, itemSchema, permission, listOptions = {}, scope) {
       const items: z.infer<typeof itemSchema>[] = [];
       const perPage = listOptions.perPage ?? defaultPerPage;
       const maxPages = Math.min(listOptions.maxPages ?? maxPagesCap, maxPagesCap);
@@ -171,11 +188,12 @@ export function createRestClient(options: RestClientOptions): RestClient {
       let bytes = 0;
       let previous: string | undefined;
       for (let page = 1; ; page++) {
-        const { envelope, bytes: pageBytes } = await request(path, permission, {
-          ...listOptions.query,
-          page: String(page),
-          per_page: String(perPage),
-        });
+        const { envelope, bytes: pageBytes } = await request(
+          path,
+          permission,
+          { ...listOptions.query, page: String(page), per_page: String(perPage) },
+          scope,
+        );
         bytes += pageBytes;
         const raw = envelope.result ?? [];
         if (!Array.isArray(raw)) throw badResponse(path, 'list result is not an array');

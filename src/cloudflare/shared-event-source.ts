@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AccessEventSource, EventLookup, FindEventsOptions } from '../core/ports.js';
+import type { EventLookup, FindEventsOptions } from '../core/ports.js';
 import { searchBucket } from './batching-event-source.js';
 import { defineScript, type RedisCommands, runScript } from './redis-commands.js';
+import type { ScopedEventSource } from './scoped-ports.js';
 import { decodeLookup, encodeLookup } from './shared-lookup-codec.js';
+import type { CallScope } from './upstream-guard.js';
 
 export interface SharedEventSourceOptions {
   redis: RedisCommands;
@@ -37,9 +39,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * query. Whenever Redis fails, this replica simply asks `inner` itself: slower, never silent.
  */
 export function createSharedEventSource(
-  inner: AccessEventSource,
+  inner: ScopedEventSource,
   options: SharedEventSourceOptions,
-): AccessEventSource {
+): ScopedEventSource {
   const { redis } = options;
   const prefix = options.keyPrefix ?? 'access-why:';
   const foundTtlMs = options.foundTtlMs ?? 24 * 60 * 60_000;
@@ -92,10 +94,11 @@ export function createSharedEventSource(
     bucket: string,
     claims: string[],
     token: string,
+    scope: CallScope | undefined,
   ) {
     if (rayIds.length === 0) return new Map<string, EventLookup>();
     try {
-      const lookups = await inner.findByRayIds(rayIds, findOptions);
+      const lookups = await inner.findByRayIds(rayIds, findOptions, scope);
       publish(lookups, bucket, claims, token);
       return lookups;
     } catch (error) {
@@ -129,7 +132,7 @@ export function createSharedEventSource(
   }
 
   return {
-    async findByRayIds(rayIds, findOptions) {
+    async findByRayIds(rayIds, findOptions, scope) {
       const bucket = searchBucket(findOptions);
       const unique = [...new Set(rayIds)];
       const token = randomUUID();
@@ -150,12 +153,12 @@ export function createSharedEventSource(
         theirs = [];
       }
       const [own, waited] = await Promise.all([
-        ask(mine, findOptions, bucket, mine, token),
+        ask(mine, findOptions, bucket, mine, token, scope),
         theirs.length > 0
           ? waitForOthers(theirs, bucket)
           : { answers: new Map<string, EventLookup>(), left: [] },
       ]);
-      const late = await ask(waited.left, findOptions, bucket, [], token);
+      const late = await ask(waited.left, findOptions, bucket, [], token, scope);
       for (const lookups of [own, waited.answers, late])
         for (const [id, lookup] of lookups) answers.set(id, lookup);
       return answers;

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { LookupError } from '../core/errors.js';
 import type { Clock } from './loading-cache.js';
@@ -41,14 +40,20 @@ export interface UpstreamGuardOptions {
   random?: () => number;
 }
 
-/** The deadline of the lookup in progress. */
-interface LookupDeadline {
+/**
+ * The deadline of one lookup (or of one keep-warm round, one configuration check), as a value the
+ * callers pass down to every function that calls `guard.call`. It is explicit rather than kept in an
+ * AsyncLocalStorage: on Node 20 a used AsyncLocalStorage turns on V8 promise hooks for the whole
+ * process, and every promise of Bolt's ack path then pays for them (about 8–10 % on a burst of acks).
+ * Only the guard reads it; everything else passes it on. Make one with `guard.newScope()`.
+ */
+export interface CallScope {
   /** Clock time after which no call starts and no back-off is waited. */
-  expiresAt: number;
+  readonly expiresAt: number;
   /** Aborts whatever is in flight when the deadline passes (a real timer, also under a fake clock). */
-  signal: AbortSignal;
-  /** Whose budget share the lookup spends; absent for the bot's own calls (warm-up, probe). */
-  spender?: BudgetSpender | undefined;
+  readonly signal: AbortSignal;
+  /** Whose budget share the calls spend; absent for the bot's own calls (warm-up, probe). */
+  readonly spender?: BudgetSpender | undefined;
 }
 
 /**
@@ -58,18 +63,18 @@ interface LookupDeadline {
  */
 export interface UpstreamGuard {
   /**
-   * Runs one upstream request. `attempt` gets the lookup's abort signal and must throw the
-   * `LookupError` its answer maps to; only `upstream_unavailable` (5xx, network errors, Cloudflare's
-   * "try again later") is retried. A rate-limited answer pauses that API for its Retry-After.
+   * Runs one upstream request within `scope`'s deadline, spending its spender's budget share; with no
+   * scope, the request gets a deadline of its own and spends the bot's own share. `attempt` gets the
+   * deadline's abort signal and must throw the `LookupError` its answer maps to; only
+   * `upstream_unavailable` (5xx, network errors, Cloudflare's "try again later") is retried. A
+   * rate-limited answer pauses that API for its Retry-After.
    */
-  call<T>(api: CloudflareApi, attempt: (signal: AbortSignal) => Promise<T>): Promise<T>;
-  /** Runs `work` under the enclosing lookup's deadline, or under a new one when nothing encloses it. */
-  withinDeadline<T>(work: () => Promise<T>): Promise<T>;
+  call<T>(api: CloudflareApi, attempt: (signal: AbortSignal) => Promise<T>, scope?: CallScope): Promise<T>;
   /**
-   * Runs `work` under a new deadline, whatever encloses it (one whole lookup, one keep-warm round);
-   * every call in it spends `spender`'s share of the budget.
+   * A new deadline starting now (one whole lookup, one keep-warm round); every call made with it
+   * spends `spender`'s share of the budget (absent: the bot's own).
    */
-  withNewDeadline<T>(work: () => Promise<T>, spender?: BudgetSpender): Promise<T>;
+  newScope(spender?: BudgetSpender): CallScope;
 }
 
 function refused(api: CloudflareApi, decision: Exclude<BudgetDecision, { ok: true }>): LookupError {
@@ -129,19 +134,19 @@ export function createUpstreamGuard(options: UpstreamGuardOptions = {}): Upstrea
   const random = options.random ?? Math.random;
   // A referenced timer: a CLI run waiting out a back-off must not let the process exit under it.
   const sleep = options.sleep ?? ((ms: number, signal: AbortSignal) => sleepFor(ms, undefined, { signal }));
-  // The deadline travels with the async context, so the search and the enrichment of one lookup share
-  // it without the ports (in core) knowing about it.
-  const current = new AsyncLocalStorage<LookupDeadline>();
-
-  const newDeadline = (spender?: BudgetSpender): LookupDeadline => ({
+  const newScope = (spender?: BudgetSpender): CallScope => ({
     expiresAt: clock() + deadlineMs,
     signal: AbortSignal.timeout(deadlineMs),
-    spender,
+    ...(spender === undefined ? {} : { spender }),
   });
-  const expired = (deadline: LookupDeadline) => deadline.signal.aborted || clock() >= deadline.expiresAt;
+  const expired = (deadline: CallScope) => deadline.signal.aborted || clock() >= deadline.expiresAt;
 
-  async function run<T>(api: CloudflareApi, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const deadline = current.getStore() ?? newDeadline();
+  async function run<T>(
+    api: CloudflareApi,
+    attempt: (signal: AbortSignal) => Promise<T>,
+    scope?: CallScope,
+  ): Promise<T> {
+    const deadline = scope ?? newScope();
     for (let retry = 0; ; retry++) {
       if (expired(deadline)) throw deadlinePassed(api, deadlineMs);
       const decision = await budget.take(api, deadline.spender);
@@ -168,9 +173,5 @@ export function createUpstreamGuard(options: UpstreamGuardOptions = {}): Upstrea
     }
   }
 
-  return {
-    call: run,
-    withinDeadline: (work) => (current.getStore() ? work() : current.run(newDeadline(), work)),
-    withNewDeadline: (work, spender) => current.run(newDeadline(spender), work),
-  };
+  return { call: run, newScope };
 }

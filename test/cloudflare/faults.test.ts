@@ -449,11 +449,10 @@ describe('lookup deadline', () => {
     // Each half fits in the deadline on its own; together they do not.
     standIn.injectFault({ target: 'graphql', kind: 'delay', ms: 500 });
     standIn.injectFault({ target: 'rest', kind: 'delay', ms: 900, times: 20 });
-    const report = await cf.withLookupDeadline(() =>
-      explainRayIds(
-        { events: cf.events, directory: cf.directory, now: () => new Date() },
-        { text: SAMPLE_RAY.notInInclude },
-      ),
+    const { events, directory } = cf.forLookup();
+    const report = await explainRayIds(
+      { events, directory, now: () => new Date() },
+      { text: SAMPLE_RAY.notInInclude },
     );
     const result = report.results[0];
     expect(result?.outcome).toBe('denied');
@@ -470,11 +469,10 @@ describe('lookup deadline', () => {
     });
     adapters.push(cf);
     standIn.injectFault({ target: 'graphql', kind: 'delay', ms: 3_000 });
-    const report = await cf.withLookupDeadline(() =>
-      explainRayIds(
-        { events: cf.events, directory: cf.directory, now: () => new Date() },
-        { text: SAMPLE_RAY.notInInclude },
-      ),
+    const { events, directory } = cf.forLookup();
+    const report = await explainRayIds(
+      { events, directory, now: () => new Date() },
+      { text: SAMPLE_RAY.notInInclude },
     );
     expect(report.results[0]).toMatchObject({ outcome: 'error', failure: { code: 'upstream_timeout' } });
   });
