@@ -4,9 +4,10 @@ import type { CallScope } from './upstream-guard.js';
 
 export interface BatchingOptions {
   /**
-   * How long the first call of a batch waits for company, in ms. Default 2: under load the event
-   * loop is busy anyway and a batch closes only when it gets back to timers, so a longer window
-   * merges little more; when idle, every millisecond here is added to the card.
+   * How long the first call of a batch waits for company, in ms. Default 0: the batch closes once
+   * the event loop has run everything already queued (`setImmediate`), which gathers every lookup a
+   * burst started (the Slack adapter releases a burst's lookups together, after its acks) and adds
+   * nothing to a lone card; a timer window would add its milliseconds to every card.
    */
   windowMs?: number;
   /** Most Ray IDs in one upstream call; a fuller batch goes out at once. Default 100. */
@@ -50,12 +51,13 @@ interface Batch {
   /**
    * The scope of the lookup that opened the batch: the shared request runs within its deadline and
    * spends its budget share (as it did when the deadline lived in an async context, which the batch's
-   * timer inherited from the opener). A lookup that joins later started later, so the batch never
+   * scheduled flush inherited from the opener). A lookup that joins later started later, so the batch never
    * outlasts the joiner's own deadline; at worst it ends that much sooner.
    */
   scope: CallScope | undefined;
   waiters: Waiter[];
-  timer: NodeJS.Timeout;
+  /** Cancels the scheduled flush. */
+  cancel: () => void;
 }
 
 const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
@@ -69,12 +71,20 @@ export function createBatchingEventSource(
   inner: ScopedEventSource,
   options: BatchingOptions = {},
 ): ScopedEventSource {
-  const windowMs = options.windowMs ?? 2;
+  const windowMs = options.windowMs ?? 0;
+  const schedule = (run: () => void): (() => void) => {
+    if (windowMs <= 0) {
+      const immediate = setImmediate(run);
+      return () => clearImmediate(immediate);
+    }
+    const timer = setTimeout(run, windowMs);
+    return () => clearTimeout(timer);
+  };
   const maxRayIds = Math.max(1, options.maxRayIds ?? 100);
   const open = new Map<string, Batch>();
 
   function flush(batch: Batch): void {
-    clearTimeout(batch.timer);
+    batch.cancel();
     if (open.get(batch.bucket) === batch) open.delete(batch.bucket);
     // The newest `now` and anchor cover every caller: windows reach back from the latest of them.
     const findOptions: FindEventsOptions = {
@@ -108,8 +118,9 @@ export function createBatchingEventSource(
       searchToRetention: findOptions.searchToRetention === true,
       scope,
       waiters: [],
-      timer: setTimeout(() => flush(batch), windowMs),
+      cancel: () => undefined,
     };
+    batch.cancel = schedule(() => flush(batch));
     open.set(bucket, batch);
     return batch;
   }
