@@ -80,16 +80,16 @@ export async function lookUpFor(
   // use case, rendering) takes the event loop.
   await deps.acksFirst();
   // The asker's email (cached) decides what they may see privately, and lets a Ray ID that analytics
-  // lacks be found among their own failed logins.
-  const [email, staff] = await Promise.all([
-    deps.audience.emailOf(viewer.userId),
-    deps.audience.isStaff(viewer.userId),
-  ]);
+  // lacks be found among their own failed logins. The search does not wait for it (a cold users.info
+  // would add a Slack round trip to the card); whether they are staff decides whose budget it spends.
+  const asked = deps.audience.emailOf(viewer.userId);
+  const staff = await deps.audience.isStaff(viewer.userId);
   const raw = await explainSafely(
     deps,
-    { ...request, requesterEmail: request.requesterEmail ?? email },
+    { ...request, requesterEmail: request.requesterEmail ?? asked },
     { id: viewer.userId, staff },
   );
+  const email = await asked;
   const fullFor = (result: RayIdResult) =>
     destination.kind === 'channel'
       ? deps.staffChannelIds.has(destination.channelId)

@@ -26,8 +26,12 @@ export interface ExplainRequest {
   text: string;
   /** When the text was posted (a Slack message ts), so the search starts there. */
   anchor?: Date | undefined;
-  /** The requester's email (from Slack), so their failed logins can be searched for a missing Ray ID. */
-  requesterEmail?: string | undefined;
+  /**
+   * The requester's email (from Slack), so their failed logins can be searched for a missing Ray ID.
+   * It may still be on its way (the Slack adapter asks `users.info` while the search runs): it is
+   * awaited only when a Ray ID is missing, so a found row never waits for it.
+   */
+  requesterEmail?: string | PromiseLike<string | undefined> | undefined;
   /** Search back to the dataset's retention instead of the configured cap ("Search further back"). */
   searchToRetention?: boolean | undefined;
 }
@@ -101,10 +105,13 @@ export async function explainRayIds(
 
   // Analytics may lack a Ray ID that Access's own log has; search it alongside the enrichment calls.
   const missing = [...lookups].filter(([, lookup]) => lookup.kind === 'not_found');
-  const logs: Promise<LogResults> = missing[0]
-    ? deps.directory.findInLogs(
-        missing.map(([rayId]) => rayId),
-        { since: missing[0][1].searched.oldest, until: now, userEmail: request.requesterEmail },
+  const first = missing[0];
+  const logs: Promise<LogResults> = first
+    ? Promise.resolve(request.requesterEmail).then((userEmail) =>
+        deps.directory.findInLogs(
+          missing.map(([rayId]) => rayId),
+          { since: first[1].searched.oldest, until: now, userEmail },
+        ),
       )
     : Promise.resolve({ found: new Map(), gaps: [] });
 

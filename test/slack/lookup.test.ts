@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ExplainReport } from '../../src/core/report.js';
-import type { AuditEntry, Destination } from '../../src/slack/dependencies.js';
+import type { AuditEntry, Destination, ListenerDependencies } from '../../src/slack/dependencies.js';
 import { lookUpFor } from '../../src/slack/lookup.js';
 import { fakeSlackDeps } from '../helpers/slack-deps.js';
 import { deniedResult, errorResult, RAY, report } from './blocks/fixtures.js';
@@ -10,9 +10,8 @@ const viewer = { userId: 'U0BOB', teamId: 'T0', channelId: 'C0ASKED', surface: '
 
 function setup(options: { staff?: boolean; email?: string; staffChannels?: readonly string[] } = {}) {
   const audits: AuditEntry[] = [];
-  const explain = vi.fn(
-    async (): Promise<ExplainReport> =>
-      report([deniedResult(), errorResult('upstream_timeout', {}, 'bbbbbbbbbbbbbbbb')]),
+  const explain = vi.fn<ListenerDependencies['explain']>(async () =>
+    report([deniedResult(), errorResult('upstream_timeout', {}, 'bbbbbbbbbbbbbbbb')]),
   );
   const deps = fakeSlackDeps({
     explain,
@@ -49,9 +48,24 @@ describe('lookUpFor: what a destination may see', () => {
     const outcome = await lookUpFor(deps, viewer, { text: RAY }, privately);
     expect(outcome.staff).toBe(true);
     expect(explain).toHaveBeenCalledWith(
-      { text: RAY, requesterEmail: 'carol@example.com' },
+      { text: RAY, requesterEmail: expect.anything() },
       { id: 'U0BOB', staff: true },
     );
+    expect(await explain.mock.calls[0]?.[0].requesterEmail).toBe('carol@example.com');
+  });
+
+  it('starts the search before Slack has said who the asker is (users.info is not on the card’s path)', async () => {
+    let answer: (email: string) => void = () => undefined;
+    const email = new Promise<string>((resolve) => {
+      answer = resolve;
+    });
+    const explain = vi.fn(async (): Promise<ExplainReport> => report([deniedResult()]));
+    const deps = fakeSlackDeps({ explain, audience: { isStaff: async () => false, emailOf: () => email } });
+    const outcome = lookUpFor(deps, viewer, { text: RAY }, privately);
+    await vi.waitFor(() => expect(explain).toHaveBeenCalledTimes(1));
+    answer(SUBJECT);
+    // The email still decides what the asker sees: the subject gets the full card.
+    expect(full((await outcome).report)).toBe(true);
   });
 
   it('writes one audit line with origin, target and team, and no text', async () => {
