@@ -188,4 +188,22 @@ describe('explainRayIds', () => {
       /^Access's authentication log has this Ray ID: Access denied bo@example.com at wiki.example.com/,
     );
   });
+
+  it('hands the identity-log search the requester email it was promised, once it arrives', async () => {
+    const { source } = fakeSource();
+    const asked: (string | undefined)[] = [];
+    const logs: AccessDirectory = {
+      ...directory,
+      async findInLogs(rayIds, search) {
+        asked.push(search.userEmail);
+        return directory.findInLogs(rayIds, search);
+      },
+    };
+    const email = new Promise<string>((resolve) => setTimeout(() => resolve('bo@example.com'), 5));
+    await explainRayIds(
+      { events: source, directory: logs, now: () => now },
+      { text: LOGGED_ONLY, requesterEmail: email },
+    );
+    expect(asked).toEqual(['bo@example.com']);
+  });
 });
