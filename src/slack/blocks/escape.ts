@@ -64,29 +64,28 @@ export function defuseFormatting(escaped: string): string {
  * receives invalid UTF-8.
  */
 export function escapeMrkdwn(text: string): string {
-  const out: string[] = [];
+  // Copies unchanged runs in one slice each (most values have nothing to escape: returned as is).
+  let out = '';
+  let from = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
+    let replacement: string;
     if (isHighSurrogate(code)) {
       if (isLowSurrogate(text.charCodeAt(i + 1))) {
-        out.push(text.slice(i, i + 2));
         i++;
-      } else {
-        out.push('\uFFFD');
+        continue;
       }
-      continue;
-    }
-    if (isLowSurrogate(code)) {
-      out.push('\uFFFD');
-      continue;
-    }
-    if (isStrippedCharacter(code)) continue;
-    if (code === 0x26) out.push('&amp;');
-    else if (code === 0x3c) out.push('&lt;');
-    else if (code === 0x3e) out.push('&gt;');
-    else out.push(text.charAt(i));
+      replacement = '\uFFFD';
+    } else if (isLowSurrogate(code)) replacement = '\uFFFD';
+    else if (code === 0x26) replacement = '&amp;';
+    else if (code === 0x3c) replacement = '&lt;';
+    else if (code === 0x3e) replacement = '&gt;';
+    else if (isStrippedCharacter(code)) replacement = '';
+    else continue;
+    out += text.slice(from, i) + replacement;
+    from = i + 1;
   }
-  return out.join('');
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /**
