@@ -13,12 +13,29 @@
  * HashWick fix, nodejs/node#26367; snapshot strings are rehashed, nodejs/node#14171).
  */
 export class HexIdSet {
-  private halves = new Int32Array(2 * INITIAL_SLOTS);
-  private used = new Uint8Array(INITIAL_SLOTS);
+  /** Slot i holds an id's halves at 2i and 2i + 1; all-zero marks a free slot. */
+  private halves: Int32Array;
+  private mask: number;
+  /** The one id an empty slot cannot hold, 0000000000000000, is tracked on its own. */
+  private hasZero = false;
   private count = 0;
   private lookups = 0;
   private probes = 0;
   private strings: Set<string> | undefined;
+
+  /**
+   * `textLength` is the length of the text the ids come from. Rehashing on growth was a third of the
+   * set's cost on a 1 MB paste, so the table starts with one slot per 32 characters: at half load that
+   * is one id per 64 characters, denser than real pastes (a 403 page carries one per few hundred), so
+   * they never grow it. The cap keeps a huge paste from reserving more than 1 MB up front; a denser or
+   * bigger one grows the table as usual.
+   */
+  constructor(textLength = 0) {
+    let slots = MIN_SLOTS;
+    while (slots < MAX_INITIAL_SLOTS && slots * CHARACTERS_PER_SLOT < textLength) slots *= 2;
+    this.halves = new Int32Array(2 * slots);
+    this.mask = slots - 1;
+  }
 
   /** Whether a flood of colliding ids moved the set to strings (see above). */
   get flooded(): boolean {
@@ -35,15 +52,21 @@ export class HexIdSet {
    */
   add(text: string, start: number): boolean {
     if (this.strings !== undefined) return addString(this.strings, idString(text, start));
-    if (2 * (this.count + 1) > this.used.length) this.grow();
     const high = hexValue(text, start);
     const low = hexValue(text, start + 8);
+    if ((high | low) === 0) {
+      if (this.hasZero) return false;
+      this.hasZero = true;
+      this.count++;
+      return true;
+    }
+    if (2 * (this.count + 1) > this.mask + 1) this.grow();
     const slot = this.find(high, low);
     if (slot < 0) return this.flood() && this.add(text, start);
-    if (this.used[slot] === 1) return false;
-    this.used[slot] = 1;
-    this.halves[2 * slot] = high;
-    this.halves[2 * slot + 1] = low;
+    const halves = this.halves;
+    if (halves[2 * slot] !== 0 || halves[2 * slot + 1] !== 0) return false;
+    halves[2 * slot] = high;
+    halves[2 * slot + 1] = low;
     this.count++;
     return true;
   }
@@ -51,60 +74,67 @@ export class HexIdSet {
   /** Whether the 16 hex digits at text[start, start + 16) are in the set. */
   has(text: string, start: number): boolean {
     if (this.strings !== undefined) return this.strings.has(idString(text, start));
-    const slot = this.find(hexValue(text, start), hexValue(text, start + 8));
+    const high = hexValue(text, start);
+    const low = hexValue(text, start + 8);
+    if ((high | low) === 0) return this.hasZero;
+    const slot = this.find(high, low);
     if (slot < 0) return this.flood() && this.has(text, start);
-    return this.used[slot] === 1;
+    return this.halves[2 * slot] !== 0 || this.halves[2 * slot + 1] !== 0;
   }
 
   /** The id's slot, or the free slot where it goes; -1 once the probe budget is spent. */
   private find(high: number, low: number): number {
-    const mask = this.used.length - 1;
+    const halves = this.halves;
+    const mask = this.mask;
     let slot = hash(high, low) & mask;
     this.lookups++;
-    while (this.used[slot] === 1) {
-      if (this.halves[2 * slot] === high && this.halves[2 * slot + 1] === low) return slot;
+    for (;;) {
+      const slotHigh = halves[2 * slot] ?? 0;
+      const slotLow = halves[2 * slot + 1] ?? 0;
+      if ((slotHigh === high && slotLow === low) || (slotHigh | slotLow) === 0) return slot;
       // At most half full, random ids average under two probes; colliding ones need one per entry.
       if (++this.probes > PROBES_PER_LOOKUP * this.lookups + PROBE_ALLOWANCE) return -1;
       slot = (slot + 1) & mask;
     }
-    return slot;
   }
 
   /** Doubles the table, keeping it at most half full so probe runs stay short. */
   private grow(): void {
-    const oldUsed = this.used;
-    const oldHalves = this.halves;
-    this.halves = new Int32Array(2 * oldHalves.length);
-    this.used = new Uint8Array(2 * oldUsed.length);
-    const mask = this.used.length - 1;
-    for (let oldSlot = 0; oldSlot < oldUsed.length; oldSlot++) {
-      if (oldUsed[oldSlot] !== 1) continue;
-      const high = oldHalves[2 * oldSlot] ?? 0;
-      const low = oldHalves[2 * oldSlot + 1] ?? 0;
+    const old = this.halves;
+    const halves = new Int32Array(2 * old.length);
+    const mask = old.length - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const high = old[i] ?? 0;
+      const low = old[i + 1] ?? 0;
+      if ((high | low) === 0) continue;
       let slot = hash(high, low) & mask;
-      while (this.used[slot] === 1) slot = (slot + 1) & mask;
-      this.used[slot] = 1;
-      this.halves[2 * slot] = high;
-      this.halves[2 * slot + 1] = low;
+      while (halves[2 * slot] !== 0 || halves[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      halves[2 * slot] = high;
+      halves[2 * slot + 1] = low;
     }
+    this.halves = halves;
+    this.mask = mask;
   }
 
   /** Moves every id to a Set of strings (see the class comment); returns true so callers retry. */
   private flood(): boolean {
     const strings = new Set<string>();
-    for (let slot = 0; slot < this.used.length; slot++) {
-      if (this.used[slot] === 1) {
-        strings.add(halfString(this.halves[2 * slot] ?? 0) + halfString(this.halves[2 * slot + 1] ?? 0));
-      }
+    if (this.hasZero) strings.add('0'.repeat(16));
+    const halves = this.halves;
+    for (let i = 0; i < halves.length; i += 2) {
+      const high = halves[i] ?? 0;
+      const low = halves[i + 1] ?? 0;
+      if ((high | low) !== 0) strings.add(halfString(high) + halfString(low));
     }
     this.strings = strings;
     this.halves = new Int32Array(0);
-    this.used = new Uint8Array(0);
     return true;
   }
 }
 
-const INITIAL_SLOTS = 1024;
+const MIN_SLOTS = 64;
+const CHARACTERS_PER_SLOT = 32;
+const MAX_INITIAL_SLOTS = 1 << 17;
 /** Probe budget: generous for random ids (a clustered half-full table), hopeless for a crafted flood. */
 const PROBES_PER_LOOKUP = 8;
 const PROBE_ALLOWANCE = 4096;

@@ -56,7 +56,7 @@ interface Segment {
  */
 export function extractRayIds(text: string, options: ExtractRayIdsOptions = {}): RayIdExtraction {
   const max = normaliseMax(options.max);
-  const seen = new HexIdSet();
+  const seen = new HexIdSet(text.length);
   const rayIds: string[] = [];
   const skipped: string[] = [];
 
@@ -103,7 +103,7 @@ function normaliseMax(max: number | undefined): number {
 function findHexRun(text: string, from: number): number {
   const last = text.length - RAY_ID_LENGTH;
   let start = from;
-  // Characters before `checked` (and from `start`) are already known to be hex.
+  // Characters in [start, checked) are already known to be hex, so a back-scan stops there.
   let checked = start;
   while (start <= last) {
     const probe = start + RAY_ID_LENGTH - 1;

@@ -37,6 +37,18 @@ describe('HexIdSet', () => {
     expect(set.size).toBe(2);
   });
 
+  it('holds the all-zero id, which cannot sit in a slot (zero marks a free one)', () => {
+    const text = '0000000000000000 0000000000000001';
+    const set = new HexIdSet();
+    expect(set.has(text, 0)).toBe(false);
+    expect(set.add(text, 0)).toBe(true);
+    expect(set.add(text, 0)).toBe(false);
+    expect(set.has(text, 0)).toBe(true);
+    expect(set.has(text, 17)).toBe(false);
+    expect(set.add(text, 17)).toBe(true);
+    expect(set.size).toBe(2);
+  });
+
   it('keeps every id through many doublings of the table', () => {
     const ids = Array.from({ length: 20_000 }, (_, i) => hex8(i * 2654435761) + hex8(i));
     const { set, text } = setOf(ids);
@@ -58,10 +70,10 @@ describe('HexIdSet', () => {
   });
 
   it('moves to strings when crafted ids collide, and still counts and answers exactly', () => {
-    const ids = collidingIds(3000);
+    const ids = ['0000000000000000', ...collidingIds(3000)];
     const { set, text } = setOf(ids);
     expect(set.flooded).toBe(true);
-    expect(set.size).toBe(3000);
+    expect(set.size).toBe(3001);
     for (let i = 0; i < ids.length; i++) expect(set.has(text, i * 17)).toBe(true);
     expect(set.add(text.toUpperCase(), 0)).toBe(false);
     expect(set.has('0123456789abcdef', 0)).toBe(false);
