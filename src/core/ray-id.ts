@@ -77,8 +77,8 @@ export function extractRayIds(text: string, options: ExtractRayIdsOptions = {}):
     }
     if (!seen.add(text, start)) continue;
     // Strings only for the ids that are returned; the rest are only counted.
-    if (rayIds.length < max) rayIds.push(text.slice(start, end).toLowerCase());
-    else if (skipped.length < MAX_SKIPPED_KEPT) skipped.push(text.slice(start, end).toLowerCase());
+    if (rayIds.length < max) rayIds.push(ownedLowerCase(text, start, end));
+    else if (skipped.length < MAX_SKIPPED_KEPT) skipped.push(ownedLowerCase(text, start, end));
   }
 
   return { rayIds, total: seen.size, skipped };
@@ -87,6 +87,17 @@ export function extractRayIds(text: string, options: ExtractRayIdsOptions = {}):
 const HYPHEN = 0x2d;
 const BACKSLASH = 0x5c;
 const UNDERSCORE = 0x5f;
+
+/**
+ * text[start, end) lower-cased, in a string of its own. V8 makes a slice of 13 or more characters a
+ * view that keeps its whole parent alive, and a returned id can sit in a day-long row cache: as a
+ * slice, each cached id pinned the paste it came from (a 10 MB one stayed on the heap).
+ */
+function ownedLowerCase(text: string, start: number, end: number): string {
+  const codes: number[] = [];
+  for (let i = start; i < end; i++) codes.push(text.charCodeAt(i));
+  return String.fromCharCode(...codes).toLowerCase();
+}
 
 function normaliseMax(max: number | undefined): number {
   if (max === undefined || Number.isNaN(max)) return MAX_RAY_IDS;
