@@ -23,16 +23,10 @@ export class HexIdSet {
   private probes = 0;
   private strings: Set<string> | undefined;
 
-  /**
-   * `textLength` is the length of the text the ids come from. Rehashing on growth was a third of the
-   * set's cost on a 1 MB paste, so the table starts with one slot per 32 characters: at half load that
-   * is one id per 64 characters, denser than real pastes (a 403 page carries one per few hundred), so
-   * they never grow it. The cap keeps a huge paste from reserving more than 1 MB up front; a denser or
-   * bigger one grows the table as usual.
-   */
-  constructor(textLength = 0) {
+  /** `expectedIds` sizes the table so that many ids fit without growing it. */
+  constructor(expectedIds = 0) {
     let slots = MIN_SLOTS;
-    while (slots < MAX_INITIAL_SLOTS && slots * CHARACTERS_PER_SLOT < textLength) slots *= 2;
+    while (slots < 2 * expectedIds) slots *= 2;
     this.halves = new Int32Array(2 * slots);
     this.mask = slots - 1;
   }
@@ -52,8 +46,12 @@ export class HexIdSet {
    */
   add(text: string, start: number): boolean {
     if (this.strings !== undefined) return addString(this.strings, idString(text, start));
-    const high = hexValue(text, start);
-    const low = hexValue(text, start + 8);
+    return this.addHalves(hexValue(text, start), hexValue(text, start + 8));
+  }
+
+  /** Adds the id whose first and last 8 hex digits have these values; false if it was there. */
+  addHalves(high: number, low: number): boolean {
+    if (this.strings !== undefined) return addString(this.strings, halfString(high) + halfString(low));
     if ((high | low) === 0) {
       if (this.hasZero) return false;
       this.hasZero = true;
@@ -62,7 +60,7 @@ export class HexIdSet {
     }
     if (2 * (this.count + 1) > this.mask + 1) this.grow();
     const slot = this.find(high, low);
-    if (slot < 0) return this.flood() && this.add(text, start);
+    if (slot < 0) return this.flood() && this.addHalves(high, low);
     const halves = this.halves;
     if (halves[2 * slot] !== 0 || halves[2 * slot + 1] !== 0) return false;
     halves[2 * slot] = high;
@@ -133,8 +131,6 @@ export class HexIdSet {
 }
 
 const MIN_SLOTS = 64;
-const CHARACTERS_PER_SLOT = 32;
-const MAX_INITIAL_SLOTS = 1 << 17;
 /** Probe budget: generous for random ids (a clustered half-full table), hopeless for a crafted flood. */
 const PROBES_PER_LOOKUP = 8;
 const PROBE_ALLOWANCE = 4096;
@@ -157,7 +153,7 @@ function halfString(half: number): string {
  * MurmurHash3's mixing over the two halves: `high` is scrambled before `low` joins, so ids whose halves
  * are related (one a multiple of the other, a shared prefix) still spread over the table.
  */
-function hash(high: number, low: number): number {
+export function hash(high: number, low: number): number {
   let h = Math.imul(high, 0xcc9e2d51);
   h = Math.imul((h << 15) | (h >>> 17), 0x1b873593) ^ low;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
@@ -166,7 +162,7 @@ function hash(high: number, low: number): number {
 }
 
 /** Value of the 8 hex digits at text[start, start + 8) as an int32. */
-function hexValue(text: string, start: number): number {
+export function hexValue(text: string, start: number): number {
   let value = 0;
   for (let i = start; i < start + 8; i++) value = (value << 4) | (HEX_DIGIT[text.charCodeAt(i) & 0x7f] ?? 0);
   return value;

@@ -1,4 +1,5 @@
 import { HexIdSet } from './ray-id-set.js';
+import { HexIdTally } from './ray-id-tally.js';
 
 /** How many Ray IDs one request looks up; more would flood the channel and the GraphQL quota. */
 export const MAX_RAY_IDS = 10;
@@ -56,7 +57,11 @@ interface Segment {
  */
 export function extractRayIds(text: string, options: ExtractRayIdsOptions = {}): RayIdExtraction {
   const max = normaliseMax(options.max);
-  const seen = new HexIdSet(text.length);
+  // Until both lists are full every distinct id is kept, so `seen` holds only those; after that an id
+  // only adds to the count, which `later` works out once at the end (see HexIdTally).
+  const seen = new HexIdSet();
+  const later = new HexIdTally();
+  let full = false;
   const rayIds: string[] = [];
   const skipped: string[] = [];
 
@@ -72,16 +77,25 @@ export function extractRayIds(text: string, options: ExtractRayIdsOptions = {}):
     if (!segment.isRayId || !isIdOfToken(text, wordStart, wordEnd)) continue;
     const { start, end } = segment;
     if (isAllDigitsRange(text, start, end)) {
-      // The label look-back is the slow part, so a repeat is ruled out first.
-      if (seen.has(text, start) || !followsRayLabel(text, start)) continue;
+      // The label look-back is the slow part, so a repeat is ruled out first while that is cheap.
+      if ((!full && seen.has(text, start)) || !followsRayLabel(text, start)) continue;
+    }
+    if (full) {
+      later.add(text, start);
+      continue;
     }
     if (!seen.add(text, start)) continue;
     // Strings only for the ids that are returned; the rest are only counted.
     if (rayIds.length < max) rayIds.push(ownedLowerCase(text, start, end));
-    else if (skipped.length < MAX_SKIPPED_KEPT) skipped.push(ownedLowerCase(text, start, end));
+    else skipped.push(ownedLowerCase(text, start, end));
+    full = rayIds.length >= max && skipped.length >= MAX_SKIPPED_KEPT;
   }
 
-  return { rayIds, total: seen.size, skipped };
+  if (!full) return { rayIds, total: seen.size, skipped };
+  // The kept ids may come again later; counted together, each counts once.
+  for (const id of rayIds) later.add(id, 0);
+  for (const id of skipped) later.add(id, 0);
+  return { rayIds, total: later.distinct(), skipped };
 }
 
 const HYPHEN = 0x2d;
