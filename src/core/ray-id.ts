@@ -72,10 +72,9 @@ export function extractRayIds(text: string, options: ExtractRayIdsOptions = {}):
     const wordStart = wordStartBefore(text, run);
     const wordEnd = wordEndAfter(text, run + RAY_ID_LENGTH);
     from = wordEnd;
-    if (!mayBeRayIdWord(text, wordStart, wordEnd)) continue;
-    const segment = readSegment(text, wordStart, wordEnd);
-    if (!segment.isRayId || !isIdOfToken(text, wordStart, wordEnd)) continue;
-    const { start, end } = segment;
+    const start = rayIdStart(text, wordStart, wordEnd);
+    if (start < 0 || !isIdOfToken(text, wordStart, wordEnd)) continue;
+    const end = start + RAY_ID_LENGTH;
     if (isAllDigitsRange(text, start, end)) {
       // The label look-back is the slow part, so a repeat is ruled out first while that is cheap.
       if ((!full && seen.has(text, start)) || !followsRayLabel(text, start)) continue;
@@ -148,16 +147,21 @@ function findHexRun(text: string, from: number): number {
 }
 
 /**
- * Whether a word holding 16 hex digits in a row can have a 16-hex core: only at exactly 16 long, or
- * once mrkdwn underscores or a JSON escape are stripped. Long hex runs (hashes, AUD tags) stop here.
+ * Where the 16-hex core of a word holding 16 hex digits in a row starts, or -1 if it has none.
+ *
+ * A word of exactly 16 is that run, so it is an id as it stands (the common case, read without
+ * building a Segment). Longer words have a 16-hex core only once mrkdwn underscores or a JSON escape
+ * are stripped; long hex runs (hashes, AUD tags) stop at the first check.
  */
-function mayBeRayIdWord(text: string, wordStart: number, wordEnd: number): boolean {
-  return (
-    wordEnd - wordStart === RAY_ID_LENGTH ||
+function rayIdStart(text: string, wordStart: number, wordEnd: number): number {
+  if (wordEnd - wordStart === RAY_ID_LENGTH) return wordStart;
+  const mayHaveCore =
     text.charCodeAt(wordStart) === UNDERSCORE ||
     text.charCodeAt(wordEnd - 1) === UNDERSCORE ||
-    (wordStart >= 1 && text.charCodeAt(wordStart - 1) === BACKSLASH)
-  );
+    (wordStart >= 1 && text.charCodeAt(wordStart - 1) === BACKSLASH);
+  if (!mayHaveCore) return -1;
+  const segment = readSegment(text, wordStart, wordEnd);
+  return segment.isRayId ? segment.start : -1;
 }
 
 function wordStartBefore(text: string, index: number): number {
