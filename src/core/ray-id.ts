@@ -1,3 +1,6 @@
+import { HexIdSet } from './ray-id-set.js';
+import { HexIdTally } from './ray-id-tally.js';
+
 /** How many Ray IDs one request looks up; more would flood the channel and the GraphQL quota. */
 export const MAX_RAY_IDS = 10;
 
@@ -48,99 +51,169 @@ interface Segment {
  * parts (UUID-like, including ones missing a hyphen) never yield an id. A 16-digit run with no a-f
  * letter is usually a card or phone number, so it counts only right after a Ray label (`Ray ID`,
  * `ray_id`, `cf-ray`, `cfRayId`, `instance`, any case, markup and punctuation in between allowed).
- * Runs in linear time with a hand-written scan.
+ *
+ * Runs in linear time: a stride scan skips text that cannot hold 16 hex digits in a row, and only the
+ * words around such a run are read (see findHexRun and isIdOfToken).
  */
 export function extractRayIds(text: string, options: ExtractRayIdsOptions = {}): RayIdExtraction {
   const max = normaliseMax(options.max);
-  const seen = new Set<string>();
+  // Until both lists are full every distinct id is kept, so `seen` holds only those; after that an id
+  // only adds to the count, which `later` works out once at the end (see HexIdTally).
+  const seen = new HexIdSet();
+  const later = new HexIdTally();
+  let full = false;
   const rayIds: string[] = [];
   const skipped: string[] = [];
 
-  const accept = (segment: Segment): void => {
-    const id = text.slice(segment.start, segment.end).toLowerCase();
-    if (seen.has(id)) return;
-    if (isAllDigits(id) && !followsRayLabel(text, segment.start)) return;
-    seen.add(id);
-    if (rayIds.length < max) rayIds.push(id);
-    else if (skipped.length < MAX_SKIPPED_KEPT) skipped.push(id);
-  };
-
-  // Only the last two parts of a hyphen-joined token can hold an id, so that is all we keep.
-  let previous: Segment | undefined;
-  let last: Segment | undefined;
-  let parts = 0;
-  let allHex = true;
-  let lastWordEnd = -1;
-
-  const closeToken = (): void => {
-    if (last !== undefined && !(parts >= 3 && allHex)) {
-      if (last.isRayId) accept(last);
-      else if (previous?.isRayId === true && last.isSuffix) accept(previous);
+  let from = 0;
+  for (;;) {
+    const run = findHexRun(text, from);
+    if (run < 0) break;
+    const wordStart = wordStartBefore(text, run);
+    const wordEnd = wordEndAfter(text, run + RAY_ID_LENGTH);
+    from = wordEnd;
+    const start = rayIdStart(text, wordStart, wordEnd);
+    if (start < 0 || !isIdOfToken(text, wordStart, wordEnd)) continue;
+    const end = start + RAY_ID_LENGTH;
+    if (isAllDigitsRange(text, start, end)) {
+      // The label look-back is the slow part, so a repeat is ruled out first while that is cheap.
+      if ((!full && seen.has(text, start)) || !followsRayLabel(text, start)) continue;
     }
-    previous = undefined;
-    last = undefined;
-    parts = 0;
-    allHex = true;
-  };
-
-  const length = text.length;
-  let i = 0;
-  while (i < length) {
-    if (!isWordChar(text.charCodeAt(i))) {
-      i++;
+    if (full) {
+      later.add(text, start);
       continue;
     }
-    const wordStart = i;
-    let hex = true;
-    while (i < length) {
-      const code = text.charCodeAt(i);
-      if (!isWordChar(code)) break;
-      if (hex && !isHexCode(code)) hex = false;
-      i++;
-    }
-    const joined =
-      wordStart >= 1 && lastWordEnd === wordStart - 1 && text.charCodeAt(wordStart - 1) === HYPHEN;
-    if (!joined) closeToken();
-    const segment = needsFullRead(text, wordStart, i)
-      ? readSegment(text, wordStart, i)
-      : hex
-        ? LONG_HEX
-        : LONG_WORD;
-    previous = last;
-    last = segment;
-    parts++;
-    allHex &&= segment.isHex;
-    lastWordEnd = i;
+    if (!seen.add(text, start)) continue;
+    // Strings only for the ids that are returned; the rest are only counted.
+    if (rayIds.length < max) rayIds.push(ownedLowerCase(text, start, end));
+    else skipped.push(ownedLowerCase(text, start, end));
+    full = rayIds.length >= max && skipped.length >= MAX_SKIPPED_KEPT;
   }
-  closeToken();
 
-  return { rayIds, total: seen.size, skipped };
+  if (!full) return { rayIds, total: seen.size, skipped };
+  // The kept ids may come again later; counted together, each counts once.
+  for (const id of rayIds) later.add(id, 0);
+  for (const id of skipped) later.add(id, 0);
+  return { rayIds, total: later.distinct(), skipped };
 }
 
 const HYPHEN = 0x2d;
 const BACKSLASH = 0x5c;
 const UNDERSCORE = 0x5f;
 
+/**
+ * text[start, end) lower-cased, in a string of its own. V8 makes a slice of 13 or more characters a
+ * view that keeps its whole parent alive, and a returned id can sit in a day-long row cache: as a
+ * slice, each cached id pinned the paste it came from (a 10 MB one stayed on the heap).
+ */
+function ownedLowerCase(text: string, start: number, end: number): string {
+  const codes: number[] = [];
+  for (let i = start; i < end; i++) codes.push(text.charCodeAt(i));
+  return String.fromCharCode(...codes).toLowerCase();
+}
+
 function normaliseMax(max: number | undefined): number {
   if (max === undefined || Number.isNaN(max)) return MAX_RAY_IDS;
   return Math.max(0, Math.floor(max));
 }
 
-// Most words are neither 16 long nor a 2–4 character suffix; they only matter for "is the token all hex",
-// so they share two constant segments instead of allocating one each (the hot path on large pastes).
-const LONG_HEX: Segment = { start: 0, end: 0, isRayId: false, isSuffix: false, isHex: true };
-const LONG_WORD: Segment = { start: 0, end: 0, isRayId: false, isSuffix: false, isHex: false };
+/**
+ * Start of the first run of 16 hex digits at or after `from`, or -1.
+ *
+ * Any such run starting in [i, i + 15] covers position i + 15, so when that character is not hex the
+ * next 16 starts are ruled out with one read. Most of a paste (prose, markup, base64) is skipped this way
+ * instead of being read character by character.
+ */
+function findHexRun(text: string, from: number): number {
+  const last = text.length - RAY_ID_LENGTH;
+  let start = from;
+  // Characters in [start, checked) are already known to be hex, so a back-scan stops there.
+  let checked = start;
+  while (start <= last) {
+    const probe = start + RAY_ID_LENGTH - 1;
+    if (!isHexCode(text.charCodeAt(probe))) {
+      start = probe + 1;
+      checked = start;
+      continue;
+    }
+    let back = probe - 1;
+    while (back >= checked && isHexCode(text.charCodeAt(back))) back--;
+    if (back < checked) return start;
+    // The run is cut at `back`; the earliest run left starts just after it, and reaches the probe.
+    start = back + 1;
+    checked = probe + 1;
+  }
+  return -1;
+}
 
-/** Whether a word could be an id or a suffix (by length, or once underscores or an escape are stripped). */
-function needsFullRead(text: string, wordStart: number, wordEnd: number): boolean {
-  const length = wordEnd - wordStart;
-  return (
-    length <= 4 ||
-    length === RAY_ID_LENGTH ||
+/**
+ * Where the 16-hex core of a word holding 16 hex digits in a row starts, or -1 if it has none.
+ *
+ * A word of exactly 16 is that run, so it is an id as it stands (the common case, read without
+ * building a Segment). Longer words have a 16-hex core only once mrkdwn underscores or a JSON escape
+ * are stripped; long hex runs (hashes, AUD tags) stop at the first check.
+ */
+function rayIdStart(text: string, wordStart: number, wordEnd: number): number {
+  if (wordEnd - wordStart === RAY_ID_LENGTH) return wordStart;
+  const mayHaveCore =
     text.charCodeAt(wordStart) === UNDERSCORE ||
     text.charCodeAt(wordEnd - 1) === UNDERSCORE ||
-    (wordStart >= 1 && text.charCodeAt(wordStart - 1) === BACKSLASH)
-  );
+    (wordStart >= 1 && text.charCodeAt(wordStart - 1) === BACKSLASH);
+  if (!mayHaveCore) return -1;
+  const segment = readSegment(text, wordStart, wordEnd);
+  return segment.isRayId ? segment.start : -1;
+}
+
+function wordStartBefore(text: string, index: number): number {
+  let start = index;
+  while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+  return start;
+}
+
+function wordEndAfter(text: string, index: number): number {
+  let end = index;
+  while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/** Whether the word ending at `wordEnd` is joined by a single hyphen to a next word. */
+function joinsNext(text: string, wordEnd: number): boolean {
+  return text.charCodeAt(wordEnd) === HYPHEN && isWordChar(text.charCodeAt(wordEnd + 1));
+}
+
+/**
+ * Whether the id word [wordStart, wordEnd) yields an id within its hyphen-joined token: it must be the
+ * last part, or be followed by a last part that is a suffix, and the token must not be three or more
+ * hex parts (a UUID-like token).
+ *
+ * Each token has one last part, and a 16-hex word is never a suffix, so at most one word per token gets
+ * here; the walk left over the token is therefore done once per token and the scan stays linear.
+ */
+function isIdOfToken(text: string, wordStart: number, wordEnd: number): boolean {
+  let parts = 1;
+  let allHex = true;
+  if (joinsNext(text, wordEnd)) {
+    const nextEnd = wordEndAfter(text, wordEnd + 1);
+    if (joinsNext(text, nextEnd)) return false;
+    const next = readSegment(text, wordEnd + 1, nextEnd);
+    if (!next.isSuffix) return false;
+    parts++;
+    allHex = next.isHex;
+  }
+  // Walk left over the token only while it could still be all hex with three parts or more.
+  let partEnd = wordStart - 1;
+  while (
+    allHex &&
+    partEnd >= 1 &&
+    text.charCodeAt(partEnd) === HYPHEN &&
+    isWordChar(text.charCodeAt(partEnd - 1))
+  ) {
+    const partStart = wordStartBefore(text, partEnd - 1);
+    parts++;
+    allHex = readSegment(text, partStart, partEnd).isHex;
+    partEnd = partStart - 1;
+  }
+  return !(parts >= 3 && allHex);
 }
 
 function readSegment(text: string, wordStart: number, wordEnd: number): Segment {
@@ -230,9 +303,9 @@ function isAlnumRange(text: string, start: number, end: number): boolean {
   return true;
 }
 
-function isAllDigits(id: string): boolean {
-  for (let i = 0; i < id.length; i++) {
-    const code = id.charCodeAt(i);
+function isAllDigitsRange(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
     if (code < 0x30 || code > 0x39) return false;
   }
   return true;
