@@ -1,6 +1,6 @@
 import type { EventLookup, FindEventsOptions } from '../core/ports.js';
 import type { ScopedEventSource } from './scoped-ports.js';
-import type { CallScope } from './upstream-guard.js';
+import { type CallScope, isShareRefusal } from './upstream-guard.js';
 
 export interface BatchingOptions {
   /**
@@ -44,6 +44,7 @@ interface Waiter {
   rayIds: readonly string[];
   resolve(lookups: Map<string, EventLookup>): void;
   reject(error: unknown): void;
+  scope: CallScope | undefined;
 }
 
 interface Batch {
@@ -56,8 +57,9 @@ interface Batch {
   /**
    * The scope of the lookup that opened the batch: the shared request runs within its deadline and
    * spends its budget share (as it did when the deadline lived in an async context, which the batch's
-   * scheduled flush inherited from the opener). A lookup that joins later started later, so the batch never
-   * outlasts the joiner's own deadline; at worst it ends that much sooner.
+   * scheduled flush inherited from the opener); when that share is spent, a joiner's scope is tried.
+   * A lookup that joins later started later, so the batch never outlasts the joiner's own deadline;
+   * at worst it ends that much sooner.
    */
   scope: CallScope | undefined;
   waiters: Waiter[];
@@ -102,7 +104,17 @@ export function createBatchingEventSource(
       ...(batch.anchor === undefined ? {} : { anchor: batch.anchor }),
       ...(batch.searchToRetention ? { searchToRetention: true } : {}),
     };
-    inner.findByRayIds([...batch.rayIds], findOptions, batch.scope).then(
+    // The opener's share pays; if it is spent, the next asker's (staff have a reserve), so one
+    // asker's spent share never refuses the others' Ray IDs.
+    const scopes = [...new Set([batch.scope, ...batch.waiters.map((w) => w.scope)])];
+    const rayIds = [...batch.rayIds];
+    const attempt = (i: number): Promise<Map<string, EventLookup>> =>
+      inner
+        .findByRayIds(rayIds, findOptions, scopes[i])
+        .catch((error: unknown) =>
+          isShareRefusal(error) && i + 1 < scopes.length ? attempt(i + 1) : Promise.reject(error),
+        );
+    attempt(0).then(
       (lookups) => {
         for (const waiter of batch.waiters) {
           const own = new Map<string, EventLookup>();
@@ -150,7 +162,7 @@ export function createBatchingEventSource(
       if (batch.anchor && findOptions.anchor) batch.anchor = later(batch.anchor, findOptions.anchor);
       const joined = batch;
       const result = new Promise<Map<string, EventLookup>>((resolve, reject) => {
-        joined.waiters.push({ rayIds, resolve, reject });
+        joined.waiters.push({ rayIds, resolve, reject, scope });
       });
       if (joined.rayIds.size >= maxRayIds) flush(joined);
       return result;

@@ -77,7 +77,24 @@ export interface UpstreamGuard {
   newScope(spender?: BudgetSpender): CallScope;
 }
 
+/** Refusals of one asker's share (their own, or the non-staff crowd's), not of the bot's budget. */
+const shareRefusals = new WeakSet<object>();
+
+/**
+ * True for a refusal that only the spender's share caused (`user_share`, `staff_reserve`): the same
+ * request under another asker's scope may go out. A shared request (a batch) tries its other askers.
+ */
+export function isShareRefusal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && shareRefusals.has(error);
+}
+
 function refused(api: CloudflareApi, decision: Exclude<BudgetDecision, { ok: true }>): LookupError {
+  const error = refusal(api, decision);
+  if (decision.reason === 'user_share' || decision.reason === 'staff_reserve') shareRefusals.add(error);
+  return error;
+}
+
+function refusal(api: CloudflareApi, decision: Exclude<BudgetDecision, { ok: true }>): LookupError {
   const wait = decision.retryAfterSeconds;
   if (decision.reason === 'paused') {
     return new LookupError('upstream_rate_limited', {
