@@ -16,6 +16,8 @@ export interface AudienceOptions {
   ttlMs?: number;
   /** How long Slack's "no such user / not visible" answer is trusted (default 1 minute). */
   negativeTtlMs?: number;
+  /** Milliseconds for the group's age (tests inject one). Default `Date.now`. */
+  clock?: () => number;
 }
 
 /**
@@ -41,18 +43,34 @@ export function createSlackAudience(client: webApi.WebClient, options: AudienceO
   const emails = new LRUCache<string, Promise<string | undefined>>({ max: 10_000, ttl });
   let group: { members: Promise<Set<string>>; at: number } | undefined;
 
+  const clock = options.clock ?? Date.now;
+  let refreshing = false;
+  const listGroup = (id: string) =>
+    client.usergroups.users.list({ usergroup: id }).then((r) => new Set(r.users ?? []));
   const groupMembers = (): Promise<Set<string>> => {
     const id = options.staffUsergroupId;
     if (!id) return Promise.resolve(new Set());
-    if (!group || Date.now() - group.at > ttl) {
-      const members = client.usergroups.users
-        .list({ usergroup: id })
-        .then((r) => new Set(r.users ?? []))
-        .catch(() => {
-          group = undefined;
-          return new Set<string>();
+    const age = group ? clock() - group.at : Number.POSITIVE_INFINITY;
+    if (!group || age > ttl) {
+      const members = listGroup(id).catch(() => {
+        group = undefined;
+        return new Set<string>();
+      });
+      group = { members, at: clock() };
+    } else if (age > ttl * 0.8 && !refreshing) {
+      // Refresh ahead, in the background: a lookup never waits for the group once it is known (the
+      // answer decides whose budget share a lookup spends, so it comes before the search).
+      refreshing = true;
+      listGroup(id)
+        .then(
+          (members) => {
+            group = { members: Promise.resolve(members), at: clock() };
+          },
+          () => undefined,
+        )
+        .finally(() => {
+          refreshing = false;
         });
-      group = { members, at: Date.now() };
     }
     return group.members;
   };

@@ -81,4 +81,39 @@ describe('Slack audience (who is staff, whose email)', () => {
     await retrying.emailOf('U0BOB');
     expect(flaky.info).toHaveBeenCalledTimes(2);
   });
+
+  it('refreshes the staff group ahead of its expiry, in the background: a known group is never waited for', async () => {
+    let members = ['U0CAROL'];
+    let answer: () => void = () => undefined;
+    const list = vi.fn(
+      () =>
+        new Promise<{ ok: true; users: string[] }>((resolve) => {
+          const current = members;
+          answer = () => resolve({ ok: true, users: current });
+        }),
+    );
+    const client = {
+      usergroups: { users: { list } },
+      users: { info: vi.fn() },
+    } as unknown as webApi.WebClient;
+    let now = 1_000_000;
+    const audience = createSlackAudience(client, {
+      staffUserIds: [],
+      staffUsergroupId: 'S0HELP',
+      ttlMs: 100_000,
+      clock: () => now,
+    });
+    const first = audience.isStaff('U0CAROL');
+    answer();
+    expect(await first).toBe(true);
+    members = ['U0DAVE'];
+    now += 85_000;
+    // Past 80 % of the TTL: answered from what is known while the refresh is out.
+    expect(await audience.isStaff('U0CAROL')).toBe(true);
+    expect(list).toHaveBeenCalledTimes(2);
+    answer();
+    await vi.waitFor(async () => expect(await audience.isStaff('U0DAVE')).toBe(true));
+    expect(await audience.isStaff('U0CAROL')).toBe(false);
+    expect(list).toHaveBeenCalledTimes(2);
+  });
 });
