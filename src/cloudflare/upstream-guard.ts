@@ -77,24 +77,18 @@ export interface UpstreamGuard {
   newScope(spender?: BudgetSpender): CallScope;
 }
 
-/** Refusals of one asker's share (their own, or the non-staff crowd's), not of the bot's budget. */
-const shareRefusals = new WeakSet<object>();
+/** A refusal of one asker's share (their own, or the non-staff crowd's), not of the bot's budget. */
+class ShareRefusal extends LookupError {}
 
 /**
  * True for a refusal that only the spender's share caused (`user_share`, `staff_reserve`): the same
  * request under another asker's scope may go out. A shared request (a batch) tries its other askers.
  */
 export function isShareRefusal(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && shareRefusals.has(error);
+  return error instanceof ShareRefusal;
 }
 
 function refused(api: CloudflareApi, decision: Exclude<BudgetDecision, { ok: true }>): LookupError {
-  const error = refusal(api, decision);
-  if (decision.reason === 'user_share' || decision.reason === 'staff_reserve') shareRefusals.add(error);
-  return error;
-}
-
-function refusal(api: CloudflareApi, decision: Exclude<BudgetDecision, { ok: true }>): LookupError {
   const wait = decision.retryAfterSeconds;
   if (decision.reason === 'paused') {
     return new LookupError('upstream_rate_limited', {
@@ -105,7 +99,7 @@ function refusal(api: CloudflareApi, decision: Exclude<BudgetDecision, { ok: tru
   }
   const per = decision.limit === undefined ? '' : ` (${decision.limit} per ${BUDGET_WINDOW_MS / 60_000} min)`;
   if (decision.reason === 'user_share') {
-    return new LookupError('upstream_rate_limited', {
+    return new ShareRefusal('upstream_rate_limited', {
       safeMessage:
         `You have used your share of the bot's ${API_NAMES[api]} budget${per}, so that others can still ` +
         `ask; you can ask again in ${wait} s. Helpdesk staff can look it up now.`,
@@ -114,7 +108,7 @@ function refusal(api: CloudflareApi, decision: Exclude<BudgetDecision, { ok: tru
     });
   }
   if (decision.reason === 'staff_reserve') {
-    return new LookupError('upstream_rate_limited', {
+    return new ShareRefusal('upstream_rate_limited', {
       safeMessage:
         `Many lookups ran in the last minutes; the rest of the bot's ${API_NAMES[api]} budget is kept for ` +
         `helpdesk staff. You can ask again in ${wait} s, or ask the helpdesk.`,

@@ -83,18 +83,15 @@ export async function lookUpFor(
   // lacks be found among their own failed logins. The search does not wait for it (a cold users.info
   // would add a Slack round trip to the card); whether they are staff decides whose budget it spends.
   const staff = await deps.audience.isStaff(viewer.userId);
-  let tell: (email: string | undefined) => void = () => undefined;
-  const asked = new Promise<string | undefined>((resolve) => {
-    tell = resolve;
-  });
-  const explaining = explainSafely(
+  // Asked once the search's request is on its way (the Web API call costs ~1 ms of CPU to start).
+  const asked = new Promise<string | undefined>((resolve) =>
+    setImmediate(() => resolve(deps.audience.emailOf(viewer.userId).catch(() => undefined))),
+  );
+  const raw = await explainSafely(
     deps,
     { ...request, requesterEmail: request.requesterEmail ?? asked },
     { id: viewer.userId, staff },
   );
-  // Asked once the search's request is on its way (the Web API call costs ~1 ms of CPU to start).
-  setImmediate(() => deps.audience.emailOf(viewer.userId).then(tell, () => tell(undefined)));
-  const raw = await explaining;
   const email = await asked;
   const fullFor = (result: RayIdResult) =>
     destination.kind === 'channel'
